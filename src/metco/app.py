@@ -1,0 +1,81 @@
+"""create_app(): routers, middleware, error handlers and the lifespan of one process."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import text
+
+from metco import __version__
+from metco.config import Settings, get_settings
+from metco.identity.endpoints import router as identity_router
+from metco.kit.db import Database
+from metco.kit.logging import RequestIdMiddleware, configure_logging
+from metco.kit.problems import install_problem_handlers, problem
+from metco.stores.endpoints import router as stores_router
+
+API_PREFIX = "/api/v1"
+# Every domain's JSON router, mounted under API_PREFIX. Tests walk this to build the permission matrix.
+API_ROUTERS = (identity_router, stores_router)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    app = FastAPI(
+        title="Metco",
+        version=__version__,
+        summary="Online commerce for small businesses: stores, catalog, orders, payments and more.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = db
+    install_problem_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in API_ROUTERS:
+        api.include_router(router)
+    app.include_router(api)
+    _add_operational_routes(app, db)
+    return app
+
+
+def _add_operational_routes(app: FastAPI, db: Database) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False, response_model=None)
+    async def readyz() -> JSONResponse | dict[str, str]:
+        try:
+            async with db.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            return problem(503, "NOT_READY", "Not ready", "The database does not answer.")
+        return {"status": "ready"}
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> HTMLResponse:
+        return HTMLResponse(_HOME)
+
+
+_HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Metco</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2937}
+a{color:#4338ca}</style></head><body><main><h1>Metco</h1>
+<p>The infrastructure that powers online commerce for small businesses: a storefront, catalog, inventory,
+payments, orders, fulfillment, discounts, notifications and support in one place.</p>
+<p>Build on it through the <a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>).</p>
+</main></body></html>"""

@@ -1,0 +1,59 @@
+"""All configuration: environment variables prefixed METCO_ (a .env file is read too)."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-only-insecure-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="METCO_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./metco.db"
+    db_pool_size: int = Field(10, ge=1, le=200)
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    base_url: str = "http://127.0.0.1:8000"
+    redis_url: str | None = None
+    smtp_url: str | None = None
+    log_level: str = "INFO"
+    log_json: bool | None = None
+    run_worker: bool = True  # `metco serve --no-worker` turns the in-process worker off
+
+    token_ttl_days: int = Field(30, ge=1)
+    password_reset_ttl_minutes: int = Field(60, ge=5, le=60)
+    invitation_ttl_days: int = Field(7, ge=1)
+
+    login_failure_window_seconds: int = Field(900, ge=1)
+    login_max_failures_per_email: int = Field(5, ge=1)
+    login_max_failures_per_client: int = Field(20, ge=1)
+
+    # argon2id cost; tests lower it so that a suite of thousands of signups stays quick.
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_cost_kib: int = Field(65536, ge=8)
+    argon2_parallelism: int = Field(4, ge=1)
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, url: str) -> str:
+        for plain, driver in (
+            ("postgres://", "postgresql+asyncpg://"),
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if url.startswith(plain):
+                return driver + url.removeprefix(plain)
+        return url
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, url: str) -> str:
+        return url.rstrip("/")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,55 @@
+"""`metco demo`: a demo store with its owner, a manager and a cashier. Running it again changes nothing."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from metco.config import Settings
+from metco.identity import repository as identity_repository
+from metco.identity import service as identity_service
+from metco.identity.models import User
+from metco.stores import repository as stores_repository
+from metco.stores import service as stores_service
+from metco.stores.models import Store
+from metco.stores.schemas import StoreCreate
+
+DEMO_PASSWORD = "metco-demo-2026"
+DEMO_SLUG = "demo"
+DEMO_STAFF = (
+    ("owner@example.com", "Olivia Owner", "owner"),
+    ("manager@example.com", "Manuel Manager", "manager"),
+    ("cashier@example.com", "Cass Cashier", "cashier"),
+)
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    store: Store
+    logins: list[tuple[str, str, str]]  # (role, email, password)
+
+
+async def _user(session: AsyncSession, settings: Settings, email: str, name: str) -> User:
+    user = await identity_repository.get_user_by_email(session, email)
+    if user is None:
+        user = (await identity_service.signup(session, settings, email=email, password=DEMO_PASSWORD, name=name)).user
+    return user
+
+
+async def load_demo(session: AsyncSession, settings: Settings) -> DemoStore:
+    users = {role: await _user(session, settings, email, name) for email, name, role in DEMO_STAFF}
+    store = await stores_repository.get_store_by_slug(session, DEMO_SLUG)
+    if store is None:
+        store = await stores_service.create_store(session, owner=users["owner"], data=StoreCreate(
+            name="Demo Store", slug=DEMO_SLUG, currency="USD", country="US", timezone="America/New_York",
+            email="hello@example.com",
+        ))
+    owner_scope = await stores_service.scope_for(session, store_id=store.id, user_id=users["owner"].id)
+    assert owner_scope is not None, "the demo store's owner is missing"
+    for role in ("manager", "cashier"):
+        user = users[role]
+        if await stores_repository.membership(session, store.id, user.id) is None:
+            view = await stores_service.invite_staff(session, settings, owner_scope, inviter=users["owner"],
+                                                     email=user.email, role=role)
+            await stores_service.accept_invitation(session, user=user, invitation_id=view.invitation.id)
+    logins = [(role, email, DEMO_PASSWORD) for email, _, role in DEMO_STAFF]
+    return DemoStore(store=store, logins=logins)

@@ -1,0 +1,1 @@
+"""Identity: accounts, passwords, access tokens, password reset."""

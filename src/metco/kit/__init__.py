@@ -1,0 +1,1 @@
+"""What every domain module needs and none owns."""

@@ -1,0 +1,10 @@
+"""Imports every domain's models, so that `Base.metadata` is whole for Alembic and the drift test."""
+
+from metco.identity import models as identity_models
+from metco.kit import outbox
+from metco.kit.db import Base
+from metco.stores import models as stores_models
+
+metadata = Base.metadata
+
+__all__ = ["identity_models", "metadata", "outbox", "stores_models"]

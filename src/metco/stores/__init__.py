@@ -1,0 +1,1 @@
+"""Stores: the tenant, its staff and their roles."""

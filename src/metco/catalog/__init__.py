@@ -1,0 +1,1 @@
+"""Catalog: categories (a tree), products with options and variants, images, search."""

@@ -8,8 +8,10 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import text
 
 from metco import __version__
+from metco.catalog import endpoints as catalog
 from metco.config import Settings, get_settings
 from metco.identity.endpoints import router as identity_router
+from metco.inventory.endpoints import router as inventory_router
 from metco.kit.db import Database
 from metco.kit.logging import RequestIdMiddleware, configure_logging
 from metco.kit.problems import install_problem_handlers, problem
@@ -17,7 +19,7 @@ from metco.stores.endpoints import router as stores_router
 
 API_PREFIX = "/api/v1"
 # Every domain's JSON router, mounted under API_PREFIX. Tests walk this to build the permission matrix.
-API_ROUTERS = (identity_router, stores_router)
+API_ROUTERS = (identity_router, stores_router, catalog.router, catalog.storefront_router, inventory_router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -6,6 +6,7 @@ whose path names an id this file cannot make yet fails the test, so every new mo
 `ids_in_store_a`."""
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -20,8 +21,33 @@ async def _a_staff_member(client: httpx.AsyncClient, owner: Account, store_id: s
     return (await add_member(client, owner, store_id, "cashier")).id
 
 
+async def _a_category(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    response = await client.post(f"/stores/{store_id}/categories", json={"name": "Secret"}, headers=owner.headers)
+    return str(response.json()["id"])
+
+
+async def _a_product(client: httpx.AsyncClient, owner: Account, store_id: str) -> dict[str, Any]:
+    response = await client.post(f"/stores/{store_id}/products", headers=owner.headers, json={
+        "title": "Secret thing", "status": "active", "options": [{"name": "Size", "values": ["S", "M"]}],
+        "variants": [{"option_values": {"Size": "S"}, "price": 100}]})
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _a_product_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    return str((await _a_product(client, owner, store_id))["id"])
+
+
+async def _a_variant_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    return str((await _a_product(client, owner, store_id))["variants"][0]["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
+    "category_id": _a_category,
+    "product_id": _a_product_id,
+    "variant_id": _a_variant_id,
 }
 
 
@@ -56,6 +82,13 @@ async def test_another_stores_staff_get_404_on_every_id(app: FastAPI, client: ht
 
 def _valid_body(path: str) -> dict[str, object] | None:
     """A body that passes validation, so a 404 proves the scoping rather than a 422."""
-    if path.endswith("/staff/{user_id}"):
-        return {"role": "staff"}
-    return None
+    bodies: dict[str, dict[str, object]] = {
+        "/staff/{user_id}": {"role": "staff"},
+        "/categories/{category_id}": {"name": "Renamed"},
+        "/products/{product_id}": {"title": "Renamed"},
+        "/products/{product_id}/variants": {"option_values": {"Size": "M"}, "price": 100},
+        "/variants/{variant_id}": {"price": 1},
+        "/inventory/{variant_id}": {"on_hand": 1},
+        "/inventory/{variant_id}/adjustments": {"delta": 1},
+    }
+    return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.config import Settings
 from metco.identity.models import User
+from metco.inventory import service as inventory_service
 from metco.kit.clock import utcnow
 from metco.kit.errors import InvalidInput, NotFound
 from metco.kit.outbox import publish
@@ -57,6 +58,7 @@ async def create_store(session: AsyncSession, *, owner: User, data: StoreCreate)
         raise SlugTaken(f"The address '{slug}' is taken; choose another.") from exc
     session.add(StoreMember(store_id=store.id, user_id=owner.id, role="owner"))
     await session.flush()
+    await inventory_service.create_default_location(session, store_id=store.id)
     await publish(session, StoreCreated(store_id=store.id, owner_id=owner.id), store_id=store.id)
     return store
 

@@ -1,0 +1,185 @@
+"""The JSON API of the catalog: the store's admin side, and the public storefront reads."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from metco.catalog import service
+from metco.catalog.sanitize import safe_html
+from metco.catalog.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ImageRead,
+    OptionIn,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+    PublicProduct,
+    PublicStore,
+    PublicVariant,
+    Status,
+    VariantIn,
+    VariantRead,
+    VariantUpdate,
+)
+from metco.inventory import service as inventory_service
+from metco.kit.auth import Member, require
+from metco.kit.deps import SessionDep
+from metco.kit.errors import NotFound
+from metco.kit.pagination import Cursor, Limit, Page
+from metco.kit.scope import StoreScope
+from metco.stores import service as stores_service
+
+router = APIRouter(tags=["catalog"])
+storefront_router = APIRouter(prefix="/storefront/{slug}", tags=["storefront"])
+
+EditProducts = Annotated[StoreScope, Depends(require("edit_products"))]
+Search = Annotated[str | None, Query(max_length=200, description="Words in title, description, SKU or category.")]
+
+
+def _images(view: service.ProductView) -> list[ImageRead]:
+    out = []
+    for image in view.images:
+        display = image.renditions.get("display") or image.renditions.get("original") or {}
+        thumb = image.renditions.get("thumbnail") or {}
+        out.append(ImageRead(id=image.id, url=display.get("url", ""), width=display.get("width", image.width),
+                             height=display.get("height", image.height), alt=image.alt,
+                             thumbnail_url=thumb.get("url")))
+    return out
+
+
+def product_read(view: service.ProductView) -> ProductRead:
+    p = view.product
+    return ProductRead(
+        id=p.id, title=p.title, handle=p.handle, description=p.description, status=p.status, vendor=p.vendor,
+        product_type=p.product_type, tags=p.tags, category_ids=view.category_ids,
+        options=[OptionIn(**o) for o in p.options], variants=[VariantRead.model_validate(v) for v in view.variants],
+        images=_images(view), created_at=p.created_at, updated_at=p.updated_at)
+
+
+@router.post("/stores/{store_id}/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryRead)
+async def create_category(body: CategoryCreate, scope: EditProducts, session: SessionDep) -> CategoryRead:
+    return CategoryRead.model_validate(await service.create_category(session, scope, data=body))
+
+
+@router.get("/stores/{store_id}/categories", response_model=list[CategoryRead])
+async def list_categories(scope: Member, session: SessionDep) -> list[CategoryRead]:
+    return [CategoryRead.model_validate(c) for c in await service.list_categories(session, scope.store_id)]
+
+
+@router.get("/stores/{store_id}/categories/{category_id}", response_model=CategoryRead)
+async def get_category(category_id: uuid.UUID, scope: Member, session: SessionDep) -> CategoryRead:
+    return CategoryRead.model_validate(await service.get_category(session, scope, category_id))
+
+
+@router.patch("/stores/{store_id}/categories/{category_id}", response_model=CategoryRead)
+async def update_category(category_id: uuid.UUID, body: CategoryUpdate, scope: EditProducts,
+                          session: SessionDep) -> CategoryRead:
+    return CategoryRead.model_validate(await service.update_category(session, scope, category_id, data=body))
+
+
+@router.delete("/stores/{store_id}/categories/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_category(category_id: uuid.UUID, scope: EditProducts, session: SessionDep) -> Response:
+    await service.delete_category(session, scope, category_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/stores/{store_id}/products", status_code=status.HTTP_201_CREATED, response_model=ProductRead)
+async def create_product(body: ProductCreate, scope: EditProducts, session: SessionDep) -> ProductRead:
+    return product_read(await service.create_product(session, scope, data=body))
+
+
+@router.get("/stores/{store_id}/products", response_model=Page[ProductRead])
+async def list_products(scope: Member, session: SessionDep, q: Search = None, status: Status | None = None,
+                        category_id: uuid.UUID | None = None, limit: Limit = 20, cursor: Cursor = None) -> Page[ProductRead]:
+    views, next_cursor = await service.list_products(session, scope, q=q, status=status, category_id=category_id,
+                                                     limit=limit, cursor=cursor)
+    return Page(items=[product_read(v) for v in views], next_cursor=next_cursor)
+
+
+@router.get("/stores/{store_id}/products/{product_id}", response_model=ProductRead)
+async def get_product(product_id: uuid.UUID, scope: Member, session: SessionDep) -> ProductRead:
+    return product_read(await service.get_product(session, scope, product_id))
+
+
+@router.patch("/stores/{store_id}/products/{product_id}", response_model=ProductRead)
+async def update_product(product_id: uuid.UUID, body: ProductUpdate, scope: EditProducts,
+                         session: SessionDep) -> ProductRead:
+    return product_read(await service.update_product(session, scope, product_id, data=body))
+
+
+@router.delete("/stores/{store_id}/products/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_product(product_id: uuid.UUID, scope: EditProducts, session: SessionDep) -> Response:
+    await service.delete_product(session, scope, product_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/stores/{store_id}/products/{product_id}/variants", status_code=status.HTTP_201_CREATED,
+             response_model=ProductRead)
+async def add_variant(product_id: uuid.UUID, body: VariantIn, scope: EditProducts, session: SessionDep) -> ProductRead:
+    return product_read(await service.add_variant(session, scope, product_id, data=body))
+
+
+@router.patch("/stores/{store_id}/variants/{variant_id}", response_model=VariantRead)
+async def update_variant(variant_id: uuid.UUID, body: VariantUpdate, scope: EditProducts,
+                         session: SessionDep) -> VariantRead:
+    return VariantRead.model_validate(await service.update_variant(session, scope, variant_id, data=body))
+
+
+@router.delete("/stores/{store_id}/variants/{variant_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_variant(variant_id: uuid.UUID, scope: EditProducts, session: SessionDep) -> Response:
+    await service.delete_variant(session, scope, variant_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+async def _public(session: SessionDep, views: list[service.ProductView], currency: str) -> list[PublicProduct]:
+    variant_ids = [v.id for view in views for v in view.variants]
+    store_id = views[0].product.store_id if views else None
+    available = await inventory_service.available_variants(session, store_id=store_id, variant_ids=variant_ids) \
+        if store_id else set()
+    out = []
+    for view in views:
+        p = view.product
+        prices = [v.price for v in view.variants] or [0]
+        variants = [PublicVariant(id=v.id, sku=v.sku, title=v.title, option_values=v.option_values, price=v.price,
+                                  compare_at_price=v.compare_at_price, available=v.id in available)
+                    for v in view.variants]
+        out.append(PublicProduct(
+            id=p.id, title=p.title, handle=p.handle, description_html=safe_html(p.description), vendor=p.vendor,
+            product_type=p.product_type, tags=p.tags, options=[OptionIn(**o) for o in p.options], variants=variants,
+            images=_images(view), price_min=min(prices), price_max=max(prices),
+            available=any(v.available for v in variants), currency=currency))
+    return out
+
+
+@storefront_router.get("", response_model=PublicStore)
+async def public_store(slug: str, session: SessionDep) -> PublicStore:
+    store = await stores_service.get_store_by_slug(session, slug)
+    return PublicStore(name=store.name, slug=store.slug, currency=store.currency, country=store.country)
+
+
+@storefront_router.get("/products", response_model=Page[PublicProduct])
+async def public_products(slug: str, session: SessionDep, q: Search = None,
+                          category: Annotated[str | None, Query(max_length=120)] = None, limit: Limit = 20,
+                          cursor: Cursor = None) -> Page[PublicProduct]:
+    store = await stores_service.get_store_by_slug(session, slug)
+    views, next_cursor = await service.active_products(session, store.id, q=q, category_handle=category,
+                                                       limit=limit, cursor=cursor)
+    return Page(items=await _public(session, views, store.currency), next_cursor=next_cursor)
+
+
+@storefront_router.get("/products/{handle}", response_model=PublicProduct)
+async def public_product(slug: str, handle: str, session: SessionDep) -> PublicProduct:
+    store = await stores_service.get_store_by_slug(session, slug)
+    view = await service.active_product(session, store.id, handle)
+    if view is None:
+        raise NotFound("No such product in this store.")
+    return (await _public(session, [view], store.currency))[0]
+
+
+@storefront_router.get("/categories", response_model=list[CategoryRead])
+async def public_categories(slug: str, session: SessionDep) -> list[CategoryRead]:
+    store = await stores_service.get_store_by_slug(session, slug)
+    return [CategoryRead.model_validate(c) for c in await service.list_categories(session, store.id)]

@@ -1,0 +1,1 @@
+"""Inventory: stock per variant per location, every change a movement, reservations that never oversell."""

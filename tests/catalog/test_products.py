@@ -171,3 +171,25 @@ async def test_product_lists_page_by_cursor_while_products_are_added(client: htt
     second = (await client.get(url, params={"limit": 10, "cursor": first["next_cursor"]}, headers=owner.headers)).json()
     ids = [p["id"] for p in first["items"] + second["items"]]
     assert ids[:5] == made and len(ids) == 6 and len(set(ids)) == 6
+
+
+async def test_search_ranks_title_matches_first_and_pages_by_rank(client: httpx.AsyncClient) -> None:
+    owner, store = await _store(client)
+    url = f"/stores/{store['id']}/products"
+    for title, description in (("Plain Mug", "A mug for tea"), ("Tea Towel", "Cotton"), ("Teapot", "Tea pot"),
+                               ("Notebook", "For writing tea notes"), ("Tea Caddy", "Tin for tea")):
+        await client.post(url, headers=owner.headers, json={"title": title, "description": description,
+                                                            "status": "active", "variants": [{"price": 100}]})
+    everything = (await client.get(f"/storefront/{store['slug']}/products", params={"q": "tea", "limit": 100})).json()
+    titles = [p["title"] for p in everything["items"]]
+    assert set(titles) == {"Plain Mug", "Tea Towel", "Teapot", "Notebook", "Tea Caddy"}
+    assert set(titles[:3]) == {"Tea Towel", "Tea Caddy", "Teapot"}  # a title match outranks the text
+    paged, cursor = [], None
+    while True:
+        params = {"q": "tea", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = (await client.get(f"/storefront/{store['slug']}/products", params=params)).json()
+        paged += [p["title"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert paged == titles

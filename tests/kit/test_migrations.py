@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection
 
 from metco.kit.db import create_engine
-from metco.kit.migrate import alembic_config, upgrade
+from metco.kit.migrate import alembic_config, include_name, upgrade
 from metco.models import metadata
 from tests.conftest import create_postgres_database, drop_postgres_database
 
@@ -25,7 +25,7 @@ async def fresh_url(backend: str, tmp_path: object) -> AsyncIterator[str]:
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
     return list(compare_metadata(context, metadata))
 
 

@@ -4,7 +4,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, or_, select
+from sqlalchemy import Select, delete, exists, select
 
 from metco.catalog.models import Category, Product, ProductCategory, ProductImage, ProductVariant
 from metco.kit.repository import StoreRepository
@@ -44,21 +44,13 @@ class ProductRepository(StoreRepository[Product]):
                                             (Product.handle == base) | Product.handle.like(f"{base}-%"))
         return set(await self.session.scalars(stmt))
 
-    def filtered(self, *, q: str | None, status: str | None, category_id: uuid.UUID | None) -> Select[Any]:
+    def filtered(self, *, status: str | None, category_id: uuid.UUID | None) -> Select[Any]:
         stmt = self.select()
         if status is not None:
             stmt = stmt.where(Product.status == status)
         if category_id is not None:
             stmt = stmt.where(exists().where(ProductCategory.product_id == Product.id,
                                              ProductCategory.category_id == category_id))
-        for word in (q or "").split()[:8]:
-            pattern = f"%{word.lower()}%"
-            stmt = stmt.where(or_(
-                Product.title.ilike(pattern), Product.description.ilike(pattern), Product.vendor.ilike(pattern),
-                exists().where(ProductVariant.product_id == Product.id, ProductVariant.sku.ilike(pattern)),
-                exists().where(ProductCategory.product_id == Product.id, Category.id == ProductCategory.category_id,
-                               Category.name.ilike(pattern)),
-            ))
         return stmt
 
     async def variants_of(self, product_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ProductVariant]]:

@@ -4,14 +4,16 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Float, Select, and_, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from metco.catalog import search
 from metco.catalog.errors import HandleTaken, SkuTaken
-from metco.catalog.models import Category, Product, ProductImage, ProductVariant
+from metco.catalog.models import Category, Product, ProductCategory, ProductImage, ProductVariant
 from metco.catalog.repository import CategoryRepository, ProductRepository, VariantRepository
 from metco.catalog.schemas import CategoryCreate, CategoryUpdate, ProductCreate, ProductUpdate, VariantIn, VariantUpdate
 from metco.kit.errors import Conflict, InvalidInput
-from metco.kit.pagination import paginate
+from metco.kit.pagination import decode_cursor, encode_cursor, paginate
 from metco.kit.scope import StoreScope
 from metco.kit.slugs import slugify, unique_slug
 
@@ -83,13 +85,18 @@ async def update_category(session: AsyncSession, scope: StoreScope, category_id:
         if field != "handle" or value is not None:
             setattr(category, field, value)
     await session.flush()
+    if "name" in changes:
+        await search.reindex_category(session, store_id=scope.store_id, category_id=category.id)
     return category
 
 
 async def delete_category(session: AsyncSession, scope: StoreScope, category_id: uuid.UUID) -> None:
     category = await CategoryRepository(session, scope.store_id).get_or_404(category_id)
+    products = list(await session.scalars(select(ProductCategory.product_id).where(
+        ProductCategory.category_id == category.id)))
     await session.delete(category)
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=products)
 
 
 # ---- products ----
@@ -165,6 +172,7 @@ async def create_product(session: AsyncSession, scope: StoreScope, *, data: Prod
         session.add(_new_variant(product, options, variant, values, i))
     await repo.set_categories(product.id, data.category_ids)
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[product.id])
     return await _view(session, product)
 
 
@@ -183,9 +191,34 @@ async def list_products(
     session: AsyncSession, scope: StoreScope, *, q: str | None, status: str | None, category_id: uuid.UUID | None,
     limit: int, cursor: str | None,
 ) -> tuple[list[ProductView], str | None]:
-    stmt = ProductRepository(session, scope.store_id).filtered(q=q, status=status, category_id=category_id)
-    rows, next_cursor = await paginate(session, stmt, key=Product.id, limit=limit, cursor=cursor)
+    stmt = ProductRepository(session, scope.store_id).filtered(status=status, category_id=category_id)
+    rows, next_cursor = await _page(session, scope.store_id, stmt, q=q, limit=limit, cursor=cursor)
     return await _views(session, scope.store_id, rows), next_cursor
+
+
+async def _page(session: AsyncSession, store_id: uuid.UUID, stmt: Select[Any], *, q: str | None, limit: int,
+                cursor: str | None) -> tuple[list[Product], str | None]:
+    """A page of `stmt`: by id, or with `q` by search rank (best first), keyset-paged on (rank, id)."""
+    ranked = search.ranked(session, store_id=store_id, q=q) if q else None
+    if ranked is None:
+        if q:  # only punctuation: nothing can match
+            return [], None
+        return await paginate(session, stmt, key=Product.id, limit=limit, cursor=cursor)
+    hits = ranked.subquery()
+    score = cast(hits.c.score, Float(53))
+    stmt = stmt.join(hits, hits.c.product_id == Product.id).add_columns(score)
+    if cursor is not None:
+        last_score, last_id = decode_cursor(cursor, 2)
+        try:
+            after, after_id = float(last_score), uuid.UUID(last_id)
+        except ValueError as exc:
+            raise InvalidInput("cursor", "is not a cursor this API gave out") from exc
+        stmt = stmt.where(or_(score < after, and_(score == after, Product.id > after_id)))
+    rows = (await session.execute(stmt.order_by(score.desc(), Product.id).limit(limit + 1))).all()
+    products = [row[0] for row in rows[:limit]]
+    if len(rows) <= limit:
+        return products, None
+    return products, encode_cursor([repr(rows[limit - 1][1]), rows[limit - 1][0].id])
 
 
 async def get_product(session: AsyncSession, scope: StoreScope, product_id: uuid.UUID) -> ProductView:
@@ -210,12 +243,14 @@ async def update_product(session: AsyncSession, scope: StoreScope, product_id: u
         if field != "handle" or value is not None:
             setattr(product, field, value)
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[product.id])
     return await _view(session, product)
 
 
 async def delete_product(session: AsyncSession, scope: StoreScope, product_id: uuid.UUID) -> None:
     await session.delete(await ProductRepository(session, scope.store_id).get_or_404(product_id))
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[product_id])
 
 
 async def add_variant(session: AsyncSession, scope: StoreScope, product_id: uuid.UUID, *, data: VariantIn) -> ProductView:
@@ -231,6 +266,7 @@ async def add_variant(session: AsyncSession, scope: StoreScope, product_id: uuid
         raise SkuTaken(f"SKU '{data.sku}' is already used in this store.")
     session.add(_new_variant(product, product.options, data, values, len(view.variants)))
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[product.id])
     return await _view(session, product)
 
 
@@ -256,6 +292,7 @@ async def update_variant(session: AsyncSession, scope: StoreScope, variant_id: u
     variant.option_values, variant.option_key = values, key
     variant.title = " / ".join(values[o["name"]] for o in product.options) or "Default"
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[product.id])
     return variant
 
 
@@ -267,6 +304,7 @@ async def delete_variant(session: AsyncSession, scope: StoreScope, variant_id: u
         raise Conflict("A product keeps at least one variant; archive or delete the product instead.")
     await session.delete(variant)
     await session.flush()
+    await search.reindex(session, store_id=scope.store_id, product_ids=[variant.product_id])
 
 
 # ---- storefront ----
@@ -281,8 +319,8 @@ async def active_products(
         if category is None:
             return [], None
         category_id = category.id
-    stmt = ProductRepository(session, store_id).filtered(q=q, status="active", category_id=category_id)
-    rows, next_cursor = await paginate(session, stmt, key=Product.id, limit=limit, cursor=cursor)
+    stmt = ProductRepository(session, store_id).filtered(status="active", category_id=category_id)
+    rows, next_cursor = await _page(session, store_id, stmt, q=q, limit=limit, cursor=cursor)
     return await _views(session, store_id, rows), next_cursor
 
 

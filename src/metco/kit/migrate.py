@@ -1,6 +1,7 @@
 """Runs the Alembic migrations in `metco/migrations` from code (the CLI and the tests)."""
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -9,6 +10,11 @@ from sqlalchemy import Connection, text
 from metco.kit.db import create_engine, is_sqlite
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leaves the product search index (FTS5 / tsvector, made by hand in 0002) out of autogenerate."""
+    return not (type_ == "table" and (name or "").startswith("product_search"))
 
 
 def alembic_config(url: str) -> Config:

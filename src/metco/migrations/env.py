@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from metco.kit.db import UTCDateTime, create_engine
+from metco.kit.migrate import include_name
 from metco.models import metadata
 
 config = context.config
@@ -26,6 +27,7 @@ def run_on(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

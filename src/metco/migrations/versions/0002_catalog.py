@@ -10,10 +10,32 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
 revision: str = '0002'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The search index lives outside the ORM metadata: a different structure on each database.
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE product_search USING fts5("
+    "product_id UNINDEXED, store_id UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2')",
+)
+POSTGRES_SEARCH = (
+    "CREATE TABLE product_search (product_id uuid PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE, "
+    "store_id uuid NOT NULL, title text NOT NULL, body text NOT NULL, "
+    "document tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', title), 'A') || "
+    "setweight(to_tsvector('simple', body), 'B')) STORED)",
+    "CREATE INDEX ix_product_search_document ON product_search USING GIN (document)",
+    "CREATE INDEX ix_product_search_store_id ON product_search (store_id)",
+)
+
+
+def _create_search_index() -> None:
+    statements = SQLITE_SEARCH if op.get_bind().dialect.name == "sqlite" else POSTGRES_SEARCH
+    for statement in statements:
+        op.execute(statement)
 
 
 def upgrade() -> None:
@@ -114,8 +136,10 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_product_variants_store_id'), ['store_id'], unique=False)
 
 
+    _create_search_index()
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS product_search")
     with op.batch_alter_table('product_variants', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_variants_store_id'))
         batch_op.drop_index(batch_op.f('ix_product_variants_product_id'))

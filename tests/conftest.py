@@ -104,8 +104,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-async def app(database_url: str) -> AsyncIterator[FastAPI]:
-    application = create_app(make_settings(database_url))
+async def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[FastAPI]:
+    media = tmp_path_factory.mktemp("media")
+    application = create_app(make_settings(database_url, media_dir=str(media)))
     yield application
     await application.state.db.dispose()
 

@@ -2,13 +2,16 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from metco import __version__
 from metco.catalog import endpoints as catalog
+from metco.catalog.media import LocalMediaStorage
 from metco.config import Settings, get_settings
 from metco.identity.endpoints import router as identity_router
 from metco.inventory.endpoints import router as inventory_router
@@ -43,6 +46,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.media = LocalMediaStorage(settings.media_dir, settings.media_url)
+    if settings.media_url.startswith("/"):
+        Path(settings.media_dir).mkdir(parents=True, exist_ok=True)
+        app.mount(settings.media_url, StaticFiles(directory=settings.media_dir), name="media")
     install_problem_handlers(app)
     app.add_middleware(RequestIdMiddleware)
 

@@ -43,11 +43,30 @@ async def _a_variant_id(client: httpx.AsyncClient, owner: Account, store_id: str
     return str((await _a_product(client, owner, store_id))["variants"][0]["id"])
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def _an_image_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    product_id = await _a_product_id(client, owner, store_id)
+    response = await client.post(f"/stores/{store_id}/products/{product_id}/images", headers=owner.headers,
+                                 files={"file": ("a.png", _png(), "image/png")})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
     "product_id": _a_product_id,
     "variant_id": _a_variant_id,
+    "image_id": _an_image_id,
 }
 
 
@@ -71,13 +90,20 @@ async def test_another_stores_staff_get_404_on_every_id(app: FastAPI, client: ht
         assert response.status_code == 404, (route, response.status_code)
         if set(route.params) - {"store_id"}:
             b_store_a_ids = route.url(ids_a | {"store_id": store_b["id"]})
-            response = await client.request(route.method, b_store_a_ids, json=_valid_body(route.path),
-                                            headers=owner_b.headers)
+            response = await client.request(route.method, b_store_a_ids, headers=owner_b.headers,
+                                            **_valid_request(route.path))
             assert response.status_code == 404, (route, response.status_code, response.text)
 
     # Nothing of A was touched: its owner still sees the same staff.
     staff = (await client.get(f"/stores/{store_a['id']}/staff", headers=owner_a.headers)).json()
     assert sorted(s["user_id"] for s in staff) == sorted([owner_a.id, ids_a["user_id"]])
+
+
+def _valid_request(path: str) -> dict[str, Any]:
+    """Keyword arguments for a request that passes validation."""
+    if path.endswith("/images"):
+        return {"files": {"file": ("a.png", _png(), "image/png")}}
+    return {"json": _valid_body(path)}
 
 
 def _valid_body(path: str) -> dict[str, object] | None:

@@ -3,9 +3,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
-from metco.catalog import service
+from metco.catalog import images, service
+from metco.catalog.ports import MediaStorage
 from metco.catalog.sanitize import safe_html
 from metco.catalog.schemas import (
     CategoryCreate,
@@ -113,6 +114,33 @@ async def update_product(product_id: uuid.UUID, body: ProductUpdate, scope: Edit
 @router.delete("/stores/{store_id}/products/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_product(product_id: uuid.UUID, scope: EditProducts, session: SessionDep) -> Response:
     await service.delete_product(session, scope, product_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _storage(request: Request) -> MediaStorage:
+    storage: MediaStorage = request.app.state.media
+    return storage
+
+
+Storage = Annotated[MediaStorage, Depends(_storage)]
+
+
+@router.post("/stores/{store_id}/products/{product_id}/images", status_code=status.HTTP_201_CREATED,
+             response_model=ImageRead)
+async def add_image(product_id: uuid.UUID, scope: EditProducts, session: SessionDep, storage: Storage,
+                    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image up to 10 MB.")],
+                    alt: Annotated[str | None, Form(max_length=500)] = None) -> ImageRead:
+    data = await file.read(images.MAX_BYTES + 1)
+    image = await images.add_image(session, storage, scope, product_id, data=data, alt=alt)
+    display, thumb = image.renditions["display"], image.renditions["thumbnail"]
+    return ImageRead(id=image.id, url=display["url"], width=display["width"], height=display["height"],
+                     alt=image.alt, thumbnail_url=thumb["url"])
+
+
+@router.delete("/stores/{store_id}/products/{product_id}/images/{image_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_image(product_id: uuid.UUID, image_id: uuid.UUID, scope: EditProducts, session: SessionDep,
+                       storage: Storage) -> Response:
+    await images.remove_image(session, storage, scope, product_id, image_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

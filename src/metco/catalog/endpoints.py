@@ -4,8 +4,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+from fastapi.responses import PlainTextResponse
 
-from metco.catalog import images, service
+from metco.catalog import csv_io, images, service
 from metco.catalog.ports import MediaStorage
 from metco.catalog.sanitize import safe_html
 from metco.catalog.schemas import (
@@ -13,6 +14,7 @@ from metco.catalog.schemas import (
     CategoryRead,
     CategoryUpdate,
     ImageRead,
+    ImportReportRead,
     OptionIn,
     ProductCreate,
     ProductRead,
@@ -27,8 +29,8 @@ from metco.catalog.schemas import (
 )
 from metco.inventory import service as inventory_service
 from metco.kit.auth import Member, require
-from metco.kit.deps import SessionDep
-from metco.kit.errors import NotFound
+from metco.kit.deps import SessionDep, SettingsDep
+from metco.kit.errors import InvalidInput, NotFound
 from metco.kit.pagination import Cursor, Limit, Page
 from metco.kit.scope import StoreScope
 from metco.stores import service as stores_service
@@ -37,6 +39,7 @@ router = APIRouter(tags=["catalog"])
 storefront_router = APIRouter(prefix="/storefront/{slug}", tags=["storefront"])
 
 EditProducts = Annotated[StoreScope, Depends(require("edit_products"))]
+CSV_MAX_BYTES = 20 * 1024 * 1024
 Search = Annotated[str | None, Query(max_length=200, description="Words in title, description, SKU or category.")]
 
 
@@ -98,6 +101,31 @@ async def list_products(scope: Member, session: SessionDep, q: Search = None, st
     views, next_cursor = await service.list_products(session, scope, q=q, status=status, category_id=category_id,
                                                      limit=limit, cursor=cursor)
     return Page(items=[product_read(v) for v in views], next_cursor=next_cursor)
+
+
+@router.post("/stores/{store_id}/products/import", response_model=ImportReportRead)
+async def import_products(scope: EditProducts, session: SessionDep,
+                          file: Annotated[UploadFile, File(description="A product CSV in Shopify's format.")]
+                          ) -> ImportReportRead:
+    raw = await file.read(CSV_MAX_BYTES + 1)
+    if len(raw) > CSV_MAX_BYTES:
+        raise InvalidInput("file", "is larger than 20 MB; split it")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("file", "is not UTF-8 text") from exc
+    store = await stores_service.get_store(session, scope)
+    report = await csv_io.import_csv(session, scope, text=text, currency=store.currency)
+    return ImportReportRead.model_validate(report, from_attributes=True)
+
+
+@router.get("/stores/{store_id}/products/export", response_class=PlainTextResponse,
+            responses={200: {"content": {"text/csv": {}}}})
+async def export_products(scope: Member, session: SessionDep, settings: SettingsDep) -> PlainTextResponse:
+    store = await stores_service.get_store(session, scope)
+    text = await csv_io.export_csv(session, scope, currency=store.currency, base_url=settings.base_url)
+    return PlainTextResponse(text, media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{store.slug}-products.csv"'})
 
 
 @router.get("/stores/{store_id}/products/{product_id}", response_model=ProductRead)

@@ -179,3 +179,14 @@ class PublicStore(BaseModel):
     slug: str
     currency: str
     country: str
+
+
+class ImportRowError(BaseModel):
+    row: int
+    message: str
+
+
+class ImportReportRead(BaseModel):
+    created: int
+    updated: int
+    errors: list[ImportRowError]

@@ -26,8 +26,12 @@ def words(q: str, *, limit: int | None = 10) -> list[str]:
     return found if limit is None else found[:limit]
 
 
+def _is_sqlite(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
 def _key(session: AsyncSession, value: uuid.UUID) -> Any:
-    return value.hex if session.bind.dialect.name == "sqlite" else value
+    return value.hex if _is_sqlite(session) else value
 
 
 async def reindex(session: AsyncSession, *, store_id: uuid.UUID, product_ids: list[uuid.UUID]) -> None:
@@ -42,7 +46,7 @@ async def reindex(session: AsyncSession, *, store_id: uuid.UUID, product_ids: li
     skus: dict[uuid.UUID, list[str]] = {}
     for product_id, sku in (await session.execute(select(ProductVariant.product_id, ProductVariant.sku).where(
             ProductVariant.product_id.in_(ids), ProductVariant.sku.is_not(None)))).all():
-        skus.setdefault(product_id, []).append(sku)
+        skus.setdefault(product_id, []).append(str(sku))
     names: dict[uuid.UUID, list[str]] = {}
     for product_id, name in (await session.execute(
             select(ProductCategory.product_id, Category.name).join(Category, Category.id == ProductCategory.category_id)
@@ -69,13 +73,13 @@ def ranked(session: AsyncSession, *, store_id: uuid.UUID, q: str) -> Select[Any]
     terms = words(q)
     if not terms:
         return None
-    if session.bind.dialect.name == "sqlite":
+    if _is_sqlite(session):
         match = " ".join(f'"{t}"*' for t in terms)
         score = (-func.bm25(literal_column("product_search"), 0.0, 0.0, 10.0, 1.0)).label("score")
         return (select(_index.c.product_id, score)
                 .where(text("product_search MATCH :match").bindparams(bindparam("match", match)),
                        _index.c.store_id == store_id.hex))
     query = func.to_tsquery("simple", " & ".join(f"{t}:*" for t in terms))
-    document = literal_column("product_search.document")
+    document: Any = literal_column("product_search.document")
     score = func.ts_rank(document, query).label("score")
     return select(_index.c.product_id, score).where(document.op("@@")(query), _index.c.store_id == store_id)

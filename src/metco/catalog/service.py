@@ -247,6 +247,17 @@ async def update_product(session: AsyncSession, scope: StoreScope, product_id: u
     return await _view(session, product)
 
 
+async def set_options(session: AsyncSession, scope: StoreScope, product_id: uuid.UUID, *,
+                      options: list[dict[str, Any]]) -> None:
+    """Adds option values (an import brings new sizes); the option names themselves must not change."""
+    product = await ProductRepository(session, scope.store_id).get_or_404(product_id)
+    if [o["name"] for o in product.options] != [o["name"] for o in options]:
+        raise InvalidInput("options", "the option names differ from the product's; change them in the dashboard")
+    product.options = [{"name": old["name"], "values": list(dict.fromkeys([*old["values"], *new["values"]]))}
+                       for old, new in zip(product.options, options, strict=True)]
+    await session.flush()
+
+
 async def delete_product(session: AsyncSession, scope: StoreScope, product_id: uuid.UUID) -> None:
     await session.delete(await ProductRepository(session, scope.store_id).get_or_404(product_id))
     await session.flush()

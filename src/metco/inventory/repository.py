@@ -84,6 +84,15 @@ class LevelRepository(StoreRepository[StockLevel]):
         return {vid: int(total or 0) for vid, total in (await self.session.execute(stmt)).all()}
 
 
+    async def on_hand_by_variant(self, variant_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+        if not variant_ids:
+            return {}
+        stmt = (select(StockLevel.variant_id, func.sum(StockLevel.on_hand))
+                .where(StockLevel.store_id == self.store_id, StockLevel.variant_id.in_(set(variant_ids)))
+                .group_by(StockLevel.variant_id))
+        return {vid: int(total or 0) for vid, total in (await self.session.execute(stmt)).all()}
+
+
 class MovementRepository(StoreRepository[StockMovement]):
     model = StockMovement
 

@@ -86,6 +86,12 @@ async def available_quantities(
     return {vid: found.get(vid, 0) for vid in variant_ids}
 
 
+async def on_hand_totals(
+    session: AsyncSession, *, store_id: uuid.UUID, variant_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    return await repository.LevelRepository(session, store_id).on_hand_by_variant(variant_ids)
+
+
 async def available_variants(session: AsyncSession, *, store_id: uuid.UUID, variant_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     return {vid for vid, qty in (await available_quantities(session, store_id=store_id, variant_ids=variant_ids)).items()
             if qty > 0}

@@ -14,6 +14,7 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     db = tmp_path / "cli.db"
     monkeypatch.setenv("METCO_DATABASE_URL", f"sqlite:///{db}")
+    monkeypatch.setenv("METCO_MEDIA_DIR", str(tmp_path / "media"))
     monkeypatch.setenv("METCO_ARGON2_TIME_COST", "1")
     monkeypatch.setenv("METCO_ARGON2_MEMORY_COST_KIB", "64")
     monkeypatch.setenv("METCO_ARGON2_PARALLELISM", "1")
@@ -31,5 +32,6 @@ def test_migrate_and_demo_are_idempotent_and_print_logins(sqlite_env: Path) -> N
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     assert first.output == second.output
+    assert len(list((sqlite_env.parent / "media").rglob("display.webp"))) >= 40
     for login in ("owner@example.com", "manager@example.com", "cashier@example.com", "/s/demo/", "/admin/"):
         assert login in first.output

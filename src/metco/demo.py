@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from metco.catalog.demo_data import load_demo_catalog
+from metco.catalog.media import LocalMediaStorage
 from metco.config import Settings
 from metco.identity import repository as identity_repository
 from metco.identity import service as identity_service
@@ -51,5 +53,6 @@ async def load_demo(session: AsyncSession, settings: Settings) -> DemoStore:
             view = await stores_service.invite_staff(session, settings, owner_scope, inviter=users["owner"],
                                                      email=user.email, role=role)
             await stores_service.accept_invitation(session, user=user, invitation_id=view.invitation.id)
+    await load_demo_catalog(session, LocalMediaStorage(settings.media_dir, settings.media_url), owner_scope)
     logins = [(role, email, DEMO_PASSWORD) for email, _, role in DEMO_STAFF]
     return DemoStore(store=store, logins=logins)

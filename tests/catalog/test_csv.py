@@ -8,7 +8,7 @@ HEADER = ("Handle,Title,Body (HTML),Vendor,Type,Tags,Published,Option1 Name,Opti
           "Option3 Name,Option3 Value,Variant SKU,Variant Price,Variant Compare At Price,Variant Inventory Qty,"
           "Variant Grams,Image Src,Status\n")
 SHOPIFY_EXPORT = HEADER + (
-    'linen-shirt,Linen Shirt,<p>Soft linen</p>,Acme,Shirts,"summer, linen",TRUE,Size,S,Colour,Sand,,,LS-S,45.00,59.00,4,220,,active\n'
+    'linen-shirt,Linen Shirt,<p>Soft linen</p>,Acme,Shirts,"summer, linen",TRUE,Size,S,Colour,Sand,,,LS-S,45.00,59.00,4,220,,active\n'  # noqa: E501
     "linen-shirt,,,,,,,,M,,Sand,,,LS-M,45.00,,0,230,,\n"
     "linen-shirt,,,,,,,,M,,Navy,,,LS-M-N,49.50,,7,230,,\n"
     "gift-card,Gift Card,,,,,FALSE,,,,,,,GC,25.00,,,,,draft\n"

@@ -12,17 +12,28 @@ from sqlalchemy import text
 from metco import __version__
 from metco.catalog import endpoints as catalog
 from metco.catalog.media import LocalMediaStorage
+from metco.checkout import endpoints as checkout
 from metco.config import Settings, get_settings
-from metco.identity.endpoints import router as identity_router
-from metco.inventory.endpoints import router as inventory_router
+from metco.customers import endpoints as customers
+from metco.identity import endpoints as identity
+from metco.inventory import endpoints as inventory
 from metco.kit.db import Database
 from metco.kit.logging import RequestIdMiddleware, configure_logging
 from metco.kit.problems import install_problem_handlers, problem
-from metco.stores.endpoints import router as stores_router
+from metco.orders import endpoints as orders
+from metco.payments import endpoints as payments
+from metco.promotions import endpoints as promotions
+from metco.shipping import endpoints as shipping
+from metco.stores import endpoints as stores
+from metco.taxes import endpoints as taxes
 
 API_PREFIX = "/api/v1"
 # Every domain's JSON router, mounted under API_PREFIX. Tests walk this to build the permission matrix.
-API_ROUTERS = (identity_router, stores_router, catalog.router, catalog.storefront_router, inventory_router)
+API_ROUTERS = (
+    identity.router, stores.router, catalog.router, catalog.storefront_router, inventory.router, shipping.router,
+    taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
+    orders.router, orders.storefront_router, payments.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

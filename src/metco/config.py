@@ -21,9 +21,9 @@ class Settings(BaseSettings):
     smtp_url: str | None = None
     log_level: str = "INFO"
     log_json: bool | None = None
-    run_worker: bool = True
+    run_worker: bool = True  # `metco serve --no-worker` turns the in-process worker off
     media_dir: str = "./media"  # where uploaded images and their renditions are kept
-    media_url: str = "/media"  # the URL they are served at (a CDN's, in front of the media folder)  # `metco serve --no-worker` turns the in-process worker off
+    media_url: str = "/media"  # the URL they are served at (a CDN's, in front of the media folder)
 
     token_ttl_days: int = Field(30, ge=1)
     password_reset_ttl_minutes: int = Field(60, ge=5, le=60)

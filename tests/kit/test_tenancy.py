@@ -5,6 +5,7 @@ holds every permission there): with A's store id, and with B's store id but A's 
 whose path names an id this file cannot make yet fails the test, so every new module must extend
 `ids_in_store_a`."""
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -61,12 +62,63 @@ async def _an_image_id(client: httpx.AsyncClient, owner: Account, store_id: str)
     return str(response.json()["id"])
 
 
+async def _a_zone_id(client: httpx.AsyncClient, owner: Account, store_id: str, country: str = "CA") -> str:
+    response = await client.post(f"/stores/{store_id}/shipping-zones", headers=owner.headers, json={
+        "name": f"Zone {country}", "countries": [country], "rates": [{"name": "Standard", "price": 500}]})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _a_tax_rate_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    response = await client.post(f"/stores/{store_id}/tax-rates", headers=owner.headers,
+                                 json={"country": "US", "region": "NY", "name": "NY", "rate": "8.875"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _a_discount_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    response = await client.post(f"/stores/{store_id}/discounts", headers=owner.headers,
+                                 json={"title": "Secret", "code": "SECRET", "kind": "percentage", "value": 10})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _an_order(client: httpx.AsyncClient, owner: Account, store_id: str) -> dict[str, Any]:
+    from tests.shop import Shop, add_product, cart_with, checkout
+
+    store = (await client.get(f"/stores/{store_id}", headers=owner.headers)).json()
+    product = await add_product(client, owner, store_id, title=f"Order thing {uuid.uuid4().hex[:6]}")
+    zones = (await client.get(f"/stores/{store_id}/shipping-zones", headers=owner.headers)).json()
+    if not any("US" in z["countries"] for z in zones):
+        await _a_zone_id(client, owner, store_id, "US")
+    shop = Shop(owner=owner, store=store, product=product)
+    cart = await cart_with(client, shop)
+    response = await checkout(client, shop, cart["id"], email="tenant@example.com")
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def _an_order_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    return str((await _an_order(client, owner, store_id))["id"])
+
+
+async def _a_customer_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    order = await _an_order(client, owner, store_id)
+    return str(order["customer_id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
     "product_id": _a_product_id,
     "variant_id": _a_variant_id,
     "image_id": _an_image_id,
+    "zone_id": _a_zone_id,
+    "tax_rate_id": _a_tax_rate_id,
+    "discount_id": _a_discount_id,
+    "order_id": _an_order_id,
+    "customer_id": _a_customer_id,
 }
 
 
@@ -116,5 +168,9 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/variants/{variant_id}": {"price": 1},
         "/inventory/{variant_id}": {"on_hand": 1},
         "/inventory/{variant_id}/adjustments": {"delta": 1},
+        "/shipping-zones/{zone_id}": {"name": "Renamed"},
+        "/tax-rates/{tax_rate_id}": {"name": "Renamed"},
+        "/discounts/{discount_id}": {"title": "Renamed"},
+        "/orders/{order_id}/cancel": {"reason": "not yours"},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

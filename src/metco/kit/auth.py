@@ -53,12 +53,30 @@ async def _optional_caller(
     return await _caller(request, session, credentials)
 
 
+async def _detached_caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Caller | None:
+    """The optional caller, looked up in a short read-only session of its own: for endpoints that run
+    their own transactions (checkout) and must not hold the request's session open meanwhile."""
+    if credentials is None:
+        return None
+    async with request.app.state.db.sessionmaker() as session:
+        await session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        found = await identity_service.authenticate(session, credentials.credentials)
+    if found is None:
+        raise Unauthorized("The token is invalid, expired or revoked.",
+                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return Caller(user=found[0], token=found[1])
+
+
 async def _current_user(caller: Annotated[Caller, Depends(_caller)]) -> User:
     return caller.user
 
 
 CurrentCaller = Annotated[Caller, Depends(_caller)]
 OptionalCaller = Annotated[Caller | None, Depends(_optional_caller)]
+DetachedOptionalCaller = Annotated[Caller | None, Depends(_detached_caller)]
 CurrentUser = Annotated[User, Depends(_current_user)]
 
 

@@ -18,6 +18,7 @@ class Store(IdMixin, TimestampMixin, Base):
     country: Mapped[str] = mapped_column(String(2))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     email: Mapped[str | None] = mapped_column(String(320))
+    prices_include_tax: Mapped[bool] = mapped_column(default=False)
 
 
 class StoreMember(IdMixin, StoreScoped, TimestampMixin, Base):

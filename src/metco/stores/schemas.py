@@ -61,6 +61,7 @@ class StoreCreate(BaseModel):
     country: str = Field(min_length=2, max_length=2)
     timezone: str = Field("UTC", max_length=64)
     email: EmailStr | None = None
+    prices_include_tax: bool = False
 
     _name = field_validator("name")(check_name)
     _slug = field_validator("slug")(lambda v: None if v is None else check_slug(v))
@@ -76,6 +77,7 @@ class StoreUpdate(BaseModel):
     country: str | None = Field(None, min_length=2, max_length=2)
     timezone: str | None = Field(None, max_length=64)
     email: EmailStr | None = None
+    prices_include_tax: bool | None = None
 
     _name = field_validator("name")(lambda v: None if v is None else check_name(v))
     _slug = field_validator("slug")(lambda v: None if v is None else check_slug(v))
@@ -94,6 +96,7 @@ class StoreRead(BaseModel):
     country: str
     timezone: str
     email: str | None
+    prices_include_tax: bool
     created_at: datetime
     updated_at: datetime
 

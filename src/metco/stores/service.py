@@ -50,7 +50,7 @@ async def create_store(session: AsyncSession, *, owner: User, data: StoreCreate)
         raise SlugTaken(f"The address '{data.slug}' is taken; choose another.")
     slug = data.slug or await _free_slug(session, data.name)
     store = Store(name=data.name, slug=slug, currency=data.currency, country=data.country,
-                  timezone=data.timezone, email=data.email)
+                  timezone=data.timezone, email=data.email, prices_include_tax=data.prices_include_tax)
     session.add(store)
     try:
         await session.flush()
@@ -80,7 +80,7 @@ async def get_store_by_slug(session: AsyncSession, slug: str) -> Store:
 async def update_store(session: AsyncSession, scope: StoreScope, *, data: StoreUpdate) -> Store:
     store = await get_store(session, scope)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for field in ("name", "slug", "currency", "country", "timezone"):
+    for field in ("name", "slug", "currency", "country", "timezone", "prices_include_tax"):
         if field in changes and changes[field] is None:
             raise InvalidInput(field, "must not be null")
     if "slug" in changes and changes["slug"] != store.slug:

@@ -1,0 +1,1 @@
+"""Checkout: carts, pricing and turning a cart into an order."""

@@ -1,0 +1,81 @@
+"""The JSON API of orders: the store's view (admin) and the shopper's (storefront)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from metco.kit.auth import OptionalCaller, require
+from metco.kit.deps import SessionDep
+from metco.kit.errors import Unauthorized
+from metco.kit.pagination import Cursor, Limit, Page
+from metco.kit.scope import StoreScope
+from metco.orders import service
+from metco.orders.schemas import (
+    CancelRequest,
+    FulfillmentStatus,
+    OrderRead,
+    OrderStatus,
+    OrderSummary,
+    PaymentStatus,
+    detail,
+    summary,
+)
+from metco.stores import service as stores_service
+
+router = APIRouter(tags=["orders"])
+storefront_router = APIRouter(tags=["storefront"])
+
+ViewOrders = Annotated[StoreScope, Depends(require("view_orders"))]
+ManageOrders = Annotated[StoreScope, Depends(require("manage_orders"))]
+
+
+@router.get("/stores/{store_id}/orders", response_model=Page[OrderSummary])
+async def list_orders(
+    scope: ViewOrders, session: SessionDep, limit: Limit = 20, cursor: Cursor = None,
+    status: OrderStatus | None = None, payment_status: PaymentStatus | None = None,
+    fulfillment_status: FulfillmentStatus | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Order number or email.")] = None,
+) -> Page[OrderSummary]:
+    rows, next_cursor = await service.list_orders(session, scope, status=status, payment_status=payment_status,
+                                                  fulfillment_status=fulfillment_status, q=q, limit=limit,
+                                                  cursor=cursor)
+    return Page(items=[summary(o) for o in rows], next_cursor=next_cursor)
+
+
+@router.get("/stores/{store_id}/orders/{order_id}", response_model=OrderRead)
+async def get_order(order_id: uuid.UUID, scope: ViewOrders, session: SessionDep) -> OrderRead:
+    return detail(await service.get_order(session, scope, order_id))  # type: ignore[no-any-return]
+
+
+@router.post("/stores/{store_id}/orders/{order_id}/cancel", response_model=OrderRead)
+async def cancel_order(order_id: uuid.UUID, body: CancelRequest, scope: ManageOrders, session: SessionDep) -> OrderRead:
+    view = await service.cancel(session, scope, order_id, reason=body.reason, restock=body.restock)
+    return detail(view)  # type: ignore[no-any-return]
+
+
+@router.post("/stores/{store_id}/orders/{order_id}/mark-paid", response_model=OrderRead)
+async def mark_paid(order_id: uuid.UUID, scope: ManageOrders, session: SessionDep) -> OrderRead:
+    return detail(await service.mark_paid(session, scope, order_id))  # type: ignore[no-any-return]
+
+
+@storefront_router.get("/storefront/{slug}/orders", response_model=Page[OrderSummary])
+async def my_orders(slug: str, caller: OptionalCaller, session: SessionDep, limit: Limit = 20,
+                    cursor: Cursor = None) -> Page[OrderSummary]:
+    if caller is None:
+        raise Unauthorized("Sign in to see your orders.", headers={"WWW-Authenticate": "Bearer"})
+    store = await stores_service.get_store_by_slug(session, slug)
+    rows, next_cursor = await service.orders_of_account(session, store_id=store.id, user_id=caller.user.id,
+                                                        limit=limit, cursor=cursor)
+    return Page(items=[summary(o) for o in rows], next_cursor=next_cursor)
+
+
+@storefront_router.get("/storefront/{slug}/orders/{order_id}", response_model=OrderRead)
+async def my_order(
+    slug: str, order_id: uuid.UUID, caller: OptionalCaller, session: SessionDep,
+    access_token: Annotated[str | None, Query(max_length=200)] = None,
+) -> OrderRead:
+    store = await stores_service.get_store_by_slug(session, slug)
+    view = await service.order_for_shopper(session, store_id=store.id, order_id=order_id,
+                                           user_id=caller.user.id if caller else None, access_token=access_token)
+    return detail(view)  # type: ignore[no-any-return]

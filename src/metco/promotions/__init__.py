@@ -1,0 +1,1 @@
+"""Promotions: coupon codes and automatic discounts, their conditions, limits and combination rules."""

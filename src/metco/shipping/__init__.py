@@ -1,0 +1,1 @@
+"""Shipping zones and their rates: which countries a store ships to, and at what price."""

@@ -1,5 +1,6 @@
 """create_app(): routers, middleware, error handlers and the lifespan of one process."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ from metco.promotions import endpoints as promotions
 from metco.shipping import endpoints as shipping
 from metco.stores import endpoints as stores
 from metco.taxes import endpoints as taxes
+from metco.worker.runner import Worker, worker_settings
 
 API_PREFIX = "/api/v1"
 # Every domain's JSON router, mounted under API_PREFIX. Tests walk this to build the permission matrix.
@@ -43,7 +45,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        background = None
+        if settings.run_worker:  # `metco serve --no-worker` leaves this to `metco worker` processes
+            background = asyncio.create_task(Worker(db, worker_settings(settings)).run_forever(stop))
         yield
+        stop.set()
+        if background is not None:
+            await background
         await db.dispose()
 
     app = FastAPI(

@@ -1,4 +1,4 @@
-"""metco migrate | serve | demo"""
+"""metco migrate | serve | worker | demo"""
 
 import asyncio
 import os
@@ -9,6 +9,7 @@ import uvicorn
 
 from metco.config import get_settings
 from metco.kit.db import Database
+from metco.kit.logging import configure_logging
 from metco.kit.migrate import upgrade
 
 cli = typer.Typer(help="Metco: online commerce for small businesses.", no_args_is_help=True, add_completion=False)
@@ -37,6 +38,31 @@ def serve(
     typer.echo(f"database: {_safe_url(settings.database_url)}")
     uvicorn.run("metco.app:create_app", factory=True, host=host, port=port, workers=workers,
                 proxy_headers=True, access_log=False, log_config=None)
+
+
+@cli.command()
+def worker() -> None:
+    """Run background jobs (outbox delivery, scheduled jobs) until stopped; run as many as you like."""
+    import signal
+
+    from metco.worker.runner import Worker, worker_settings
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+
+    async def run() -> None:
+        db = Database(settings.database_url, pool_size=4)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await Worker(db, worker_settings(settings)).run_forever(stop)
+        finally:
+            await db.dispose()
+
+    typer.echo(f"Metco worker on {_safe_url(settings.database_url)} (Ctrl-C stops it)")
+    asyncio.run(run())
 
 
 @cli.command()

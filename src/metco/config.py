@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     media_dir: str = "./media"  # where uploaded images and their renditions are kept
     media_url: str = "/media"  # the URL they are served at (a CDN's, in front of the media folder)
 
+    worker_max_attempts: int = Field(8, ge=1, le=100)
+    worker_backoff_base_seconds: float = Field(2.0, gt=0)
+    worker_backoff_cap_seconds: float = Field(3600.0, gt=0)
+    worker_poll_seconds: float = Field(1.0, gt=0)
+
     token_ttl_days: int = Field(30, ge=1)
     password_reset_ttl_minutes: int = Field(60, ge=5, le=60)
     invitation_ttl_days: int = Field(7, ge=1)

@@ -31,6 +31,7 @@ class OutboxEvent(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     locked_until: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]  # set after the last attempt: visible, no longer retried
 
 
 class Event:

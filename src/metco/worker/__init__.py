@@ -1,0 +1,1 @@
+"""The background worker: delivers the transactional outbox and runs scheduled jobs."""

@@ -85,7 +85,9 @@ def demo() -> None:
         typer.echo(f"  API reference:  {base}/docs")
         typer.echo(f"  Store id:       {loaded.store.id}")
         typer.echo(f"  Storefront:     {base}/s/{loaded.store.slug}/")
+        typer.echo(f"  Storefront API: {base}/api/v1/storefront/{loaded.store.slug}/products")
         typer.echo(f"  Dashboard:      {base}/admin/")
+        typer.echo("  Try the code WELCOME10 at checkout; pay with the sandbox token tok_visa.")
         typer.echo("  Logins (email / password):")
         for role, email, password in loaded.logins:
             typer.echo(f"    {role:<8} {email} / {password}")

@@ -1,6 +1,5 @@
 """create_app(): routers, middleware, error handlers and the lifespan of one process."""
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +26,7 @@ from metco.promotions import endpoints as promotions
 from metco.shipping import endpoints as shipping
 from metco.stores import endpoints as stores
 from metco.taxes import endpoints as taxes
-from metco.worker.runner import Worker, worker_settings
+from metco.worker.runner import in_process_worker
 
 API_PREFIX = "/api/v1"
 # Every domain's JSON router, mounted under API_PREFIX. Tests walk this to build the permission matrix.
@@ -45,14 +44,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        stop = asyncio.Event()
-        background = None
-        if settings.run_worker:  # `metco serve --no-worker` leaves this to `metco worker` processes
-            background = asyncio.create_task(Worker(db, worker_settings(settings)).run_forever(stop))
-        yield
-        stop.set()
-        if background is not None:
-            await background
+        # `metco serve --no-worker` (run_worker off) leaves the outbox and the jobs to `metco worker` processes.
+        async with in_process_worker(db, settings) as worker:
+            app.state.worker = worker
+            yield
+        app.state.worker = None
         await db.dispose()
 
     app = FastAPI(
@@ -66,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.worker = None  # the in-process worker while the app runs, if any
     app.state.media = LocalMediaStorage(settings.media_dir, settings.media_url)
     if settings.media_url.startswith("/"):
         Path(settings.media_dir).mkdir(parents=True, exist_ok=True)

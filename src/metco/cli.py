@@ -45,7 +45,8 @@ def worker() -> None:
     """Run background jobs (outbox delivery, scheduled jobs) until stopped; run as many as you like."""
     import signal
 
-    from metco.worker.runner import Worker, worker_settings
+    from metco.worker.policy import worker_settings
+    from metco.worker.runner import Worker
 
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
@@ -54,7 +55,7 @@ def worker() -> None:
         db = Database(settings.database_url, pool_size=4)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, signal.SIGTERM):  # finish the current event, then leave
             loop.add_signal_handler(sig, stop.set)
         try:
             await Worker(db, worker_settings(settings)).run_forever(stop)

@@ -25,9 +25,13 @@ class Settings(BaseSettings):
     media_dir: str = "./media"  # where uploaded images and their renditions are kept
     media_url: str = "/media"  # the URL they are served at (a CDN's, in front of the media folder)
 
-    worker_max_attempts: int = Field(8, ge=1, le=100)
-    worker_backoff_base_seconds: float = Field(2.0, gt=0)
+    # Outbox delivery: a failing event is retried after ~base * 2^n seconds (capped), and marked failed after
+    # max_attempts (the defaults give up after about an hour). A lease outlives a crashed worker's claim.
+    worker_max_attempts: int = Field(10, ge=1, le=100)
+    worker_backoff_base_seconds: float = Field(10.0, gt=0)
     worker_backoff_cap_seconds: float = Field(3600.0, gt=0)
+    worker_lease_seconds: float = Field(60.0, gt=0)
+    worker_batch_size: int = Field(50, ge=1, le=1000)
     worker_poll_seconds: float = Field(1.0, gt=0)
 
     token_ttl_days: int = Field(30, ge=1)

@@ -13,6 +13,7 @@ from metco.promotions import models as promotions_models
 from metco.shipping import models as shipping_models
 from metco.stores import models as stores_models
 from metco.taxes import models as taxes_models
+from metco.worker import models as worker_models
 
 metadata = Base.metadata
 
@@ -31,4 +32,5 @@ __all__ = [
     "shipping_models",
     "stores_models",
     "taxes_models",
+    "worker_models",
 ]

@@ -1,16 +1,19 @@
 """The transactional outbox: a fact recorded in the same transaction as the change it describes.
 
-The worker delivers each row at least once; consumers are idempotent by the event id."""
+The worker delivers each row at least once; consumers are idempotent by the event id. `when_published`
+lets an in-process worker wake as soon as a transaction that published something commits."""
 
 import dataclasses
 import enum
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Index, String, Text
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from metco.kit.clock import utcnow
 from metco.kit.db import Base
@@ -59,4 +62,29 @@ async def publish(session: AsyncSession, event: Event, *, store_id: uuid.UUID | 
     row = OutboxEvent(topic=event.topic, store_id=store_id, payload=_jsonable(dataclasses.asdict(event)))
     session.add(row)
     await session.flush()
+    session.info[_PUBLISHED] = True
     return row
+
+
+_PUBLISHED = "metco.outbox.published"
+_ON_PUBLISHED: list[Callable[[], None]] = []
+
+
+def when_published(callback: Callable[[], None]) -> Callable[[], None]:
+    """Calls `callback` after every commit that published an event in this process; returns the undo.
+
+    The callback runs inside the commit, so it must only signal (set an event), never do I/O."""
+    _ON_PUBLISHED.append(callback)
+    return lambda: _ON_PUBLISHED.remove(callback)
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_PUBLISHED, False):
+        for callback in list(_ON_PUBLISHED):
+            callback()
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PUBLISHED, None)

@@ -1,3 +1,5 @@
+"""The worker's own tables: when each scheduled job runs next, and consumers' receipts for events."""
+
 import uuid
 from datetime import datetime
 

@@ -172,5 +172,6 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/tax-rates/{tax_rate_id}": {"name": "Renamed"},
         "/discounts/{discount_id}": {"title": "Renamed"},
         "/orders/{order_id}/cancel": {"reason": "not yours"},
+        "/orders/{order_id}/refunds": {"amount": 1},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import String, UniqueConstraint, delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from metco.kit.clock import utcnow
@@ -131,3 +132,30 @@ async def run_once(
         raise
     await _finish(db, scope, key, answer)
     return answer
+
+
+async def claim_in(session: AsyncSession, *, scope: str, key: str | None, request: Any) -> Answer | None:
+    """Idempotency inside one request transaction, for work that needs no provider step of its own: the key
+    row is written with the work and commits with it. A simultaneous duplicate waits on the key's unique
+    index until the first commits, then gets the first answer; the same key with another body is 422."""
+    if key is None:
+        return None
+    print_ = fingerprint(request)
+    try:
+        async with session.begin_nested():
+            session.add(IdempotencyKey(scope=scope, key=key, fingerprint=print_, locked_until=utcnow() + LEASE))
+            await session.flush()
+        return None
+    except IntegrityError:
+        row = (await session.scalars(
+            select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key))).one()
+        if row.fingerprint != print_:
+            raise InvalidInput("Idempotency-Key", "was already used with a different request") from None
+        return Answer(row.response_status or 200, row.response_body or {})
+
+
+async def complete_in(session: AsyncSession, *, scope: str, key: str | None, answer: Answer) -> None:
+    if key is None:
+        return
+    await session.execute(update(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+                          .values(status="completed", response_status=answer.status, response_body=answer.body))

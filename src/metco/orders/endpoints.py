@@ -3,14 +3,16 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.responses import JSONResponse
 
 from metco.kit.auth import OptionalCaller, require
 from metco.kit.deps import SessionDep
 from metco.kit.errors import Unauthorized
+from metco.kit.idempotency import Answer, check_key, claim_in, complete_in
 from metco.kit.pagination import Cursor, Limit, Page
 from metco.kit.scope import StoreScope
-from metco.orders import service
+from metco.orders import refunds, service
 from metco.orders.schemas import (
     CancelRequest,
     FulfillmentStatus,
@@ -18,6 +20,7 @@ from metco.orders.schemas import (
     OrderStatus,
     OrderSummary,
     PaymentStatus,
+    RefundRequest,
     detail,
     summary,
 )
@@ -52,6 +55,22 @@ async def get_order(order_id: uuid.UUID, scope: ViewOrders, session: SessionDep)
 async def cancel_order(order_id: uuid.UUID, body: CancelRequest, scope: ManageOrders, session: SessionDep) -> OrderRead:
     view = await service.cancel(session, scope, order_id, reason=body.reason, restock=body.restock)
     return detail(view)  # type: ignore[no-any-return]
+
+
+@router.post("/stores/{store_id}/orders/{order_id}/refunds", status_code=201, response_model=OrderRead,
+             responses={422: {"description": "More than can still be refunded"}})
+async def refund_order(
+    order_id: uuid.UUID, body: RefundRequest, scope: ManageOrders, session: SessionDep,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Response:
+    key = check_key(idempotency_key)
+    idem_scope = f"refund:{scope.store_id}:{order_id}"
+    earlier = await claim_in(session, scope=idem_scope, key=key, request=body.model_dump(mode="json"))
+    if earlier is not None:
+        return JSONResponse(earlier.body, status_code=earlier.status)
+    order = detail(await refunds.refund(session, scope, order_id, request=body)).model_dump(mode="json")
+    await complete_in(session, scope=idem_scope, key=key, answer=Answer(201, order))
+    return JSONResponse(order, status_code=201)
 
 
 @router.post("/stores/{store_id}/orders/{order_id}/mark-paid", response_model=OrderRead)

@@ -38,3 +38,16 @@ class OrderCancelled(Event):
     number: int
     email: str
     reason: str | None
+
+
+@dataclass(frozen=True)
+class OrderRefunded(Event):
+    topic: ClassVar[str] = "orders.order_refunded"
+
+    order_id: uuid.UUID
+    store_id: uuid.UUID
+    number: int
+    email: str
+    refund_id: uuid.UUID
+    amount: int
+    currency: str

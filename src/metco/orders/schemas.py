@@ -118,6 +118,20 @@ class PlacedOrderRead(OrderRead):
     next_action: dict[str, Any] | None = None
 
 
+class RefundLine(BaseModel):
+    line_id: uuid.UUID
+    quantity: int = Field(ge=1, le=100_000)
+
+
+class RefundRequest(BaseModel):
+    """Refund an amount, or lines (their share of what was paid), or lines with an amount of your choosing."""
+
+    amount: int | None = Field(None, ge=1)
+    lines: list[RefundLine] = Field(default_factory=list, max_length=500)
+    restock: bool = False
+    reason: str | None = Field(None, max_length=500)
+
+
 class CancelRequest(BaseModel):
     reason: str | None = Field(None, max_length=500)
     restock: bool = True

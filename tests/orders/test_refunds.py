@@ -5,7 +5,7 @@ import asyncio
 import httpx
 
 from tests.helpers import assert_problem
-from tests.shop import Shop, add_product, cart_with, checkout, open_shop, stock_of
+from tests.shop import Shop, cart_with, checkout, open_shop, stock_of
 
 
 async def _paid_order(client: httpx.AsyncClient, quantity: int = 2, **shop_fields: int) -> tuple[Shop, dict]:
@@ -85,5 +85,3 @@ async def test_a_discounted_line_refunds_what_was_actually_paid(client: httpx.As
     refunded = (await client.post(f"/stores/{shop.id}/orders/{order['id']}/refunds", headers=shop.owner.headers,
                                   json={"lines": [{"line_id": order["lines"][0]["id"], "quantity": 1}]})).json()
     assert refunded["refunds"][0]["amount"] == 750
-    extra = await add_product(client, shop.owner, shop.id, title="Unrelated")
-    assert extra["id"]

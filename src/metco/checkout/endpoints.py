@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from metco.checkout import carts, pricing
 from metco.checkout import complete as checkout_complete
 from metco.checkout.errors import DiscountNotApplicable
+from metco.checkout.models import Cart
 from metco.checkout.schemas import (
     CartRead,
     CheckoutRequest,
@@ -32,14 +33,14 @@ from metco.stores.models import Store
 router = APIRouter(prefix="/storefront/{slug}", tags=["storefront"])
 
 
-async def _cart(session: SessionDep, slug: str, cart_id: uuid.UUID, caller: OptionalCaller) -> tuple[Store, object]:
+async def _cart(session: SessionDep, slug: str, cart_id: uuid.UUID, caller: OptionalCaller) -> tuple[Store, Cart]:
     store = await stores_service.get_store_by_slug(session, slug)
     cart = await carts.load(session, store_id=store.id, cart_id=cart_id, user_id=caller.user.id if caller else None)
     return store, cart
 
 
-async def _read(session: SessionDep, store: Store, cart: object) -> CartRead:
-    return await pricing.read(session, store, cart)  # type: ignore[arg-type]
+async def _read(session: SessionDep, store: Store, cart: Cart) -> CartRead:
+    return await pricing.read(session, store, cart)
 
 
 @router.post("/carts", status_code=status.HTTP_201_CREATED, response_model=CartRead)
@@ -58,7 +59,7 @@ async def get_cart(slug: str, cart_id: uuid.UUID, session: SessionDep, caller: O
 @router.post("/carts/{cart_id}/lines", status_code=status.HTTP_201_CREATED, response_model=CartRead)
 async def add_line(slug: str, cart_id: uuid.UUID, body: LineAdd, session: SessionDep, caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    await carts.add_line(session, cart, variant_id=body.variant_id, quantity=body.quantity)  # type: ignore[arg-type]
+    await carts.add_line(session, cart, variant_id=body.variant_id, quantity=body.quantity)
     return await _read(session, store, cart)
 
 
@@ -66,7 +67,7 @@ async def add_line(slug: str, cart_id: uuid.UUID, body: LineAdd, session: Sessio
 async def update_line(slug: str, cart_id: uuid.UUID, line_id: uuid.UUID, body: LineUpdate, session: SessionDep,
                       caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    await carts.update_line(session, cart, line_id=line_id, quantity=body.quantity)  # type: ignore[arg-type]
+    await carts.update_line(session, cart, line_id=line_id, quantity=body.quantity)
     return await _read(session, store, cart)
 
 
@@ -74,28 +75,28 @@ async def update_line(slug: str, cart_id: uuid.UUID, line_id: uuid.UUID, body: L
 async def remove_line(slug: str, cart_id: uuid.UUID, line_id: uuid.UUID, session: SessionDep,
                       caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    await carts.remove_line(session, cart, line_id=line_id)  # type: ignore[arg-type]
+    await carts.remove_line(session, cart, line_id=line_id)
     return await _read(session, store, cart)
 
 
 @router.post("/carts/{cart_id}/discount-codes", response_model=CartRead)
 async def add_code(slug: str, cart_id: uuid.UUID, body: CodeAdd, session: SessionDep, caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    reason = await pricing.why_code_does_not_apply(session, store, cart, body.code)  # type: ignore[arg-type]
+    reason = await pricing.why_code_does_not_apply(session, store, cart, body.code)
     if reason is not None:
         raise DiscountNotApplicable(reason[1], reason=reason[0])
-    codes = [c for c in cart.discount_codes if c != body.code] + [body.code]  # type: ignore[attr-defined]
-    await carts.set_codes(session, cart, codes)  # type: ignore[arg-type]
+    codes = [c for c in cart.discount_codes if c != body.code] + [body.code]
+    await carts.set_codes(session, cart, codes)
     return await _read(session, store, cart)
 
 
 @router.delete("/carts/{cart_id}/discount-codes/{code}", response_model=CartRead)
 async def remove_code(slug: str, cart_id: uuid.UUID, code: str, session: SessionDep, caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    codes: list[str] = cart.discount_codes  # type: ignore[attr-defined]
+    codes: list[str] = cart.discount_codes
     if code.strip().upper() not in codes:
         raise NotFound("That code is not on this cart.")
-    await carts.set_codes(session, cart, [c for c in codes if c != code.strip().upper()])  # type: ignore[arg-type]
+    await carts.set_codes(session, cart, [c for c in codes if c != code.strip().upper()])
     return await _read(session, store, cart)
 
 
@@ -103,7 +104,7 @@ async def remove_code(slug: str, cart_id: uuid.UUID, code: str, session: Session
 async def set_shipping_address(slug: str, cart_id: uuid.UUID, body: ShippingAddress, session: SessionDep,
                                caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    await carts.set_shipping_address(session, cart, body.model_dump())  # type: ignore[arg-type]
+    await carts.set_shipping_address(session, cart, body.model_dump())
     return await _read(session, store, cart)
 
 
@@ -111,7 +112,7 @@ async def set_shipping_address(slug: str, cart_id: uuid.UUID, body: ShippingAddr
 async def shipping_rates(slug: str, cart_id: uuid.UUID, session: SessionDep,
                          caller: OptionalCaller) -> list[ShippingRateRead]:
     store, cart = await _cart(session, slug, cart_id, caller)
-    rates = await pricing.shipping_rates(session, store, cart)  # type: ignore[arg-type]
+    rates = await pricing.shipping_rates(session, store, cart)
     return [ShippingRateRead(id=r.id, name=r.name, price=r.price) for r in rates]
 
 
@@ -119,10 +120,10 @@ async def shipping_rates(slug: str, cart_id: uuid.UUID, session: SessionDep,
 async def set_shipping_rate(slug: str, cart_id: uuid.UUID, body: RateChoice, session: SessionDep,
                             caller: OptionalCaller) -> CartRead:
     store, cart = await _cart(session, slug, cart_id, caller)
-    rates = await pricing.shipping_rates(session, store, cart)  # type: ignore[arg-type]
+    rates = await pricing.shipping_rates(session, store, cart)
     if body.rate_id not in {r.id for r in rates}:
         raise InvalidInput("rate_id", "is not a shipping rate offered for this cart's address")
-    await carts.set_shipping_rate(session, cart, body.rate_id)  # type: ignore[arg-type]
+    await carts.set_shipping_rate(session, cart, body.rate_id)
     return await _read(session, store, cart)
 
 

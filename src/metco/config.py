@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(50, ge=1, le=1000)
     worker_poll_seconds: float = Field(1.0, gt=0)
 
+    # The platform's cut of every sale (a percentage in basis points plus a fixed amount in minor units), and how
+    # long captured money stays pending before it can be paid out.
+    platform_fee_basis_points: int = Field(0, ge=0, le=10000)
+    platform_fee_fixed: int = Field(0, ge=0)
+    balance_hold_hours: float = Field(48.0, ge=0)
+
+    # Where the payment providers' APIs are. Tests point these at local fakes that speak the same wire format.
+    stripe_api_base: str = "https://api.stripe.com"
+    paypal_api_base: str | None = None  # None: PayPal's sandbox or live API, by the store's `mode` setting
+
     token_ttl_days: int = Field(30, ge=1)
     password_reset_ttl_minutes: int = Field(60, ge=5, le=60)
     invitation_ttl_days: int = Field(7, ge=1)

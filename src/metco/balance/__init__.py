@@ -1,0 +1,1 @@
+"""The store's money: a double-entry ledger of sales, fees, refunds and payouts; payouts; sales reports."""

@@ -52,7 +52,7 @@ def worker() -> None:
     configure_logging(settings.log_level, json=settings.log_json)
 
     async def run() -> None:
-        db = Database(settings.database_url, pool_size=4)
+        db = Database(settings.database_url, pool_size=4, settings=settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):  # finish the current event, then leave
@@ -74,7 +74,7 @@ def demo() -> None:
     settings = get_settings()
 
     async def run() -> None:
-        db = Database(settings.database_url, pool_size=1)
+        db = Database(settings.database_url, pool_size=1, settings=settings)
         try:
             async with db.sessionmaker() as session:
                 loaded = await load_demo(session, settings)

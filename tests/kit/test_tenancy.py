@@ -122,10 +122,15 @@ ID_FACTORIES: dict[str, Factory] = {
 }
 
 
+# Path parameters that are names rather than ids (the same in every store): a fixed value each.
+NAMES: dict[str, str] = {"provider": "sandbox"}
+
+
 async def ids_in_store_a(client: httpx.AsyncClient, owner: Account, store_id: str, names: set[str]) -> dict[str, str]:
-    missing = names - set(ID_FACTORIES) - {"store_id"}
+    missing = names - set(ID_FACTORIES) - set(NAMES) - {"store_id"}
     assert not missing, f"add a factory for {missing} to tests/kit/test_tenancy.py"
-    return {name: await ID_FACTORIES[name](client, owner, store_id) for name in names - {"store_id"}}
+    ids = {name: await ID_FACTORIES[name](client, owner, store_id) for name in names - set(NAMES) - {"store_id"}}
+    return ids | {name: NAMES[name] for name in names & set(NAMES)}
 
 
 async def test_another_stores_staff_get_404_on_every_id(app: FastAPI, client: httpx.AsyncClient) -> None:
@@ -140,7 +145,7 @@ async def test_another_stores_staff_get_404_on_every_id(app: FastAPI, client: ht
         own_path_with_a_store = route.url(ids_a | {"store_id": store_a["id"]})
         response = await client.request(route.method, own_path_with_a_store, json=body, headers=owner_b.headers)
         assert response.status_code == 404, (route, response.status_code)
-        if set(route.params) - {"store_id"}:
+        if set(route.params) - {"store_id"} - set(NAMES):
             b_store_a_ids = route.url(ids_a | {"store_id": store_b["id"]})
             response = await client.request(route.method, b_store_a_ids, headers=owner_b.headers,
                                             **_valid_request(route.path))

@@ -6,8 +6,9 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
+from metco.payments.providers.sandbox import HEADER as SANDBOX_HEADER
+from metco.payments.providers.sandbox import webhook_secret as sandbox_secret
 from metco.payments.signatures import sign
-from metco.payments.webhooks import SANDBOX_HEADER, sandbox_secret
 from tests.helpers import assert_problem
 from tests.shop import Shop, cart_with, checkout, open_shop, stock_of
 

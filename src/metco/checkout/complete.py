@@ -29,7 +29,7 @@ from metco.kit.errors import MetcoError
 from metco.orders import service as orders_service
 from metco.orders.drafts import OrderDraft
 from metco.orders.service import OrderView
-from metco.payments import registry
+from metco.payments import connections
 from metco.payments import service as payments_service
 from metco.payments.ports import PaymentRequest, PaymentResult
 from metco.promotions import service as promotions_service
@@ -53,14 +53,16 @@ async def complete_checkout(
     async with db.sessionmaker() as session:
         draft, store_id, return_url = await _hold(session, settings, slug=slug, cart_id=cart_id, request=request,
                                                   user=user, reference=reference)
+        provider, config = await connections.for_checkout(session, store_id, draft.payment_provider)
         await session.commit()
-    provider = registry.get(draft.payment_provider)
     if draft.totals.total == 0:
         result = PaymentResult("paid", None)
     else:
-        result = await provider.pay(PaymentRequest(
+        capture = config.settings.get("capture_method", "automatic") != "manual"
+        result = await provider.pay(config, PaymentRequest(
             store_id=store_id, reference=reference, amount=draft.totals.total, currency=draft.totals.currency,
-            token=request.payment.token, customer_email=draft.email, return_url=return_url))
+            token=request.payment.token, customer_email=draft.email, return_url=return_url, capture=capture,
+            description=f"Order at {slug}"))
     async with db.sessionmaker() as session:
         try:
             placed = await _settle(session, store_id=store_id, draft=draft, result=result,
@@ -79,7 +81,7 @@ async def _hold(
     store = await stores_service.get_store_by_slug(session, slug)
     cart = await carts.load(session, store_id=store.id, cart_id=cart_id, user_id=user.id if user else None)
     carts._open(cart)
-    registry.get(request.payment.provider)
+    await connections.for_checkout(session, store.id, request.payment.provider)
     priced = await pricing.price(session, store, cart)
     if priced.notices:
         await carts.add_notices(session, cart, priced.notices)

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, MetaData, TypeDecorator, Uuid, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -13,6 +13,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from metco.kit.clock import utcnow
 from metco.kit.ids import uuid7
+
+if TYPE_CHECKING:
+    from metco.config import Settings
 
 # Stable constraint names keep Alembic's autogenerate diffs quiet and make batch mode on SQLite work.
 NAMING_CONVENTION = {
@@ -101,10 +104,12 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, foreign_
 class Database:
     """The engine and session factory of one process."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False, settings: Any = None) -> None:
         self.url = url
         self.engine = create_engine(url, pool_size=pool_size, echo=echo)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The settings ride along on every session (session.info), for code far from a request, such as a
+        # payment adapter that needs the secret key during a job.
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, info={"settings": settings})
 
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self.sessionmaker() as session:
@@ -112,3 +117,11 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def settings_of(session: AsyncSession) -> "Settings":
+    """The settings of the process that opened this session (see Database)."""
+    from metco.config import Settings, get_settings
+
+    settings = session.info.get("settings")
+    return settings if isinstance(settings, Settings) else get_settings()

@@ -15,6 +15,7 @@ from metco.kit.scope import StoreScope
 from metco.orders import refunds, service
 from metco.orders.schemas import (
     CancelRequest,
+    CaptureRequest,
     FulfillmentStatus,
     OrderRead,
     OrderStatus,
@@ -24,6 +25,7 @@ from metco.orders.schemas import (
     detail,
     summary,
 )
+from metco.payments import webhooks
 from metco.stores import service as stores_service
 
 router = APIRouter(tags=["orders"])
@@ -78,6 +80,13 @@ async def mark_paid(order_id: uuid.UUID, scope: ManageOrders, session: SessionDe
     return detail(await service.mark_paid(session, scope, order_id))  # type: ignore[no-any-return]
 
 
+@router.post("/stores/{store_id}/orders/{order_id}/capture", response_model=OrderRead)
+async def capture_payment(order_id: uuid.UUID, scope: ManageOrders, session: SessionDep,
+                          body: CaptureRequest | None = None) -> OrderRead:
+    amount = body.amount if body else None
+    return detail(await service.capture(session, scope, order_id, amount=amount))  # type: ignore[no-any-return]
+
+
 @storefront_router.get("/storefront/{slug}/orders", response_model=Page[OrderSummary])
 async def my_orders(slug: str, caller: OptionalCaller, session: SessionDep, limit: Limit = 20,
                     cursor: Cursor = None) -> Page[OrderSummary]:
@@ -97,4 +106,21 @@ async def my_order(
     store = await stores_service.get_store_by_slug(session, slug)
     view = await service.order_for_shopper(session, store_id=store.id, order_id=order_id,
                                            user_id=caller.user.id if caller else None, access_token=access_token)
+    return detail(view)  # type: ignore[no-any-return]
+
+
+@storefront_router.post("/storefront/{slug}/orders/{order_id}/refresh-payment", response_model=OrderRead)
+async def refresh_payment(
+    slug: str, order_id: uuid.UUID, caller: OptionalCaller, session: SessionDep,
+    access_token: Annotated[str | None, Query(max_length=200)] = None,
+) -> OrderRead:
+    """The shopper is back from a provider's page (3-D Secure, PayPal approval, a crypto checkout): ask the
+    provider where the payment stands instead of waiting for its callback."""
+    store = await stores_service.get_store_by_slug(session, slug)
+    user_id = caller.user.id if caller else None
+    await service.order_for_shopper(session, store_id=store.id, order_id=order_id, user_id=user_id,
+                                    access_token=access_token)
+    await webhooks.refresh(session, store_id=store.id, order_id=order_id, source="shopper_return")
+    view = await service.order_for_shopper(session, store_id=store.id, order_id=order_id, user_id=user_id,
+                                           access_token=access_token)
     return detail(view)  # type: ignore[no-any-return]

@@ -132,6 +132,12 @@ class RefundRequest(BaseModel):
     reason: str | None = Field(None, max_length=500)
 
 
+class CaptureRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: int | None = Field(None, ge=1, le=10**12, description="Less than authorized releases the rest.")
+
+
 class CancelRequest(BaseModel):
     reason: str | None = Field(None, max_length=500)
     restock: bool = True

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from metco.identity.secrets import digest, new_secret
 from metco.inventory import service as inventory_service
 from metco.kit.clock import utcnow
-from metco.kit.errors import NotFound
+from metco.kit.errors import InvalidInput, NotFound
 from metco.kit.outbox import publish
 from metco.kit.pagination import paginate
 from metco.kit.scope import StoreScope
@@ -142,6 +142,20 @@ async def mark_paid(session: AsyncSession, scope: StoreScope, order_id: uuid.UUI
                     data={"payment_id": str(payment.id)}, actor_id=scope.user_id)
     if order.status == "pending":
         await confirm(session, order, actor_id=scope.user_id)
+    await session.flush()
+    return await view(session, order)
+
+
+async def capture(session: AsyncSession, scope: StoreScope, order_id: uuid.UUID, *, amount: int | None) -> OrderView:
+    """Takes an authorized payment (authorize-and-capture stores), all of it or less."""
+    order = await repository.OrderRepository(session, scope.store_id).lock(order_id)
+    states.check("payment_status", order.payment_status, "paid")
+    if amount is not None and amount > order.total:
+        raise InvalidInput("amount", f"is more than the order's total ({order.total})")
+    payment = await payments_service.capture(session, store_id=order.store_id, order_id=order.id, amount=amount)
+    order.payment_status = "paid"
+    await add_event(session, order, "payment_captured", f"Captured {payment.captured_amount}.",
+                    data={"payment_id": str(payment.id)}, actor_id=scope.user_id)
     await session.flush()
     return await view(session, order)
 

@@ -51,3 +51,15 @@ class PaymentWebhookEvent(IdMixin, Base):
     type: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProviderConnection(IdMixin, StoreScoped, TimestampMixin, Base):
+    """A store's settings for one payment provider. Secrets are sealed (kit.vault) and never leave the server."""
+
+    __tablename__ = "payment_provider_connections"
+    __table_args__ = (UniqueConstraint("store_id", "provider"),)
+
+    provider: Mapped[str] = mapped_column(String(30))
+    enabled: Mapped[bool] = mapped_column(default=False)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    sealed_secrets: Mapped[str | None] = mapped_column(Text)

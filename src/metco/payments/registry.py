@@ -2,10 +2,16 @@
 
 from metco.kit.errors import InvalidInput
 from metco.payments.ports import PaymentProvider
+from metco.payments.providers.btcpay import BTCPayProvider
 from metco.payments.providers.manual import ManualProvider
+from metco.payments.providers.paypal import PayPalProvider
 from metco.payments.providers.sandbox import SandboxProvider
+from metco.payments.providers.stripe import StripeProvider
 
-_PROVIDERS: dict[str, PaymentProvider] = {"sandbox": SandboxProvider(), "manual": ManualProvider()}
+_PROVIDERS: dict[str, PaymentProvider] = {
+    provider.info.name: provider
+    for provider in (SandboxProvider(), ManualProvider(), StripeProvider(), PayPalProvider(), BTCPayProvider())
+}
 
 
 def register(provider: PaymentProvider) -> None:

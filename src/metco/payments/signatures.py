@@ -38,3 +38,9 @@ def verify(secret: str, body: bytes, header: str | None, *, now: float | None = 
     expected = sign(secret, body, timestamp=timestamp).split("v1=", 1)[1]
     if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
         raise BadSignature("The signature does not match the body.")
+
+
+class MalformedEvent(MetcoError):
+    status = 400
+    code = "MALFORMED_EVENT"
+    title = "The event is not one this endpoint understands"

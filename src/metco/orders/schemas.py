@@ -50,6 +50,7 @@ class PaymentRead(BaseModel):
 
     id: uuid.UUID
     provider: str
+    provider_reference: str | None = Field(description="The provider's own id, e.g. a Stripe PaymentIntent.")
     status: str
     amount: int
     captured_amount: int
@@ -65,6 +66,7 @@ class RefundRead(BaseModel):
 
     id: uuid.UUID
     payment_id: uuid.UUID
+    provider_reference: str | None
     amount: int
     reason: str | None
     status: str

@@ -20,6 +20,8 @@ from metco.inventory import endpoints as inventory
 from metco.kit.db import Database
 from metco.kit.logging import RequestIdMiddleware, configure_logging
 from metco.kit.problems import install_problem_handlers, problem
+from metco.notifications import endpoints as notifications
+from metco.notifications import mailbox
 from metco.orders import endpoints as orders
 from metco.payments import endpoints as payments
 from metco.promotions import endpoints as promotions
@@ -33,7 +35,7 @@ API_PREFIX = "/api/v1"
 API_ROUTERS = (
     identity.router, stores.router, catalog.router, catalog.storefront_router, inventory.router, shipping.router,
     taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
-    orders.router, orders.storefront_router, payments.router,
+    orders.router, orders.storefront_router, payments.router, notifications.router, notifications.storefront_router,
 )
 
 
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in API_ROUTERS:
         api.include_router(router)
     app.include_router(api)
+    app.include_router(mailbox.router)
     _add_operational_routes(app, db)
     return app
 

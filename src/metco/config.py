@@ -44,6 +44,23 @@ class Settings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     paypal_api_base: str | None = None  # None: PayPal's sandbox or live API, by the store's `mode` setting
 
+    # Notifications: mail goes to METCO_SMTP_URL (smtp://user:pass@host:port, smtps:// for TLS) or, when it is
+    # unset, into the local mailbox at /admin/mailbox. A failed delivery is retried with exponential backoff
+    # and jitter, then marked failed.
+    mail_from: str = "Metco <no-reply@metco.local>"
+    notify_max_attempts: int = Field(8, ge=1, le=50)
+    notify_backoff_base_seconds: float = Field(30.0, gt=0)
+    notify_backoff_cap_seconds: float = Field(3600.0, gt=0)
+    smtp_timeout_seconds: float = Field(10.0, gt=0)
+    # SMS through Twilio's Messages API (unset: SMS is not sent, and says so on the notification).
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from: str | None = None  # an E.164 number or a Messaging Service SID (MG…)
+    twilio_api_base: str = "https://api.twilio.com"
+    # Web push (VAPID). Without a key, one is derived from METCO_SECRET_KEY so push works with no set-up.
+    vapid_private_key: SecretStr | None = None  # PEM or raw base64url P-256 private key
+    vapid_subject: str = "mailto:support@metco.local"
+
     token_ttl_days: int = Field(30, ge=1)
     password_reset_ttl_minutes: int = Field(60, ge=5, le=60)
     invitation_ttl_days: int = Field(7, ge=1)

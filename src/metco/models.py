@@ -7,6 +7,7 @@ from metco.identity import models as identity_models
 from metco.inventory import models as inventory_models
 from metco.kit import idempotency, outbox
 from metco.kit.db import Base
+from metco.notifications import models as notifications_models
 from metco.orders import models as orders_models
 from metco.payments import models as payments_models
 from metco.promotions import models as promotions_models
@@ -25,6 +26,7 @@ __all__ = [
     "identity_models",
     "inventory_models",
     "metadata",
+    "notifications_models",
     "orders_models",
     "outbox",
     "payments_models",

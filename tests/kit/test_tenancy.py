@@ -108,6 +108,17 @@ async def _a_customer_id(client: httpx.AsyncClient, owner: Account, store_id: st
     return str(order["customer_id"])
 
 
+async def _a_notification_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    from metco.worker.runner import Worker
+
+    await _an_order(client, owner, store_id)
+    worker = Worker(client._transport.app.state.db)  # type: ignore[attr-defined]
+    while await worker.drain_once():
+        pass
+    response = await client.get(f"/stores/{store_id}/notifications", headers=owner.headers)
+    return str(response.json()["items"][0]["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -119,11 +130,12 @@ ID_FACTORIES: dict[str, Factory] = {
     "discount_id": _a_discount_id,
     "order_id": _an_order_id,
     "customer_id": _a_customer_id,
+    "notification_id": _a_notification_id,
 }
 
 
 # Path parameters that are names rather than ids (the same in every store): a fixed value each.
-NAMES: dict[str, str] = {"provider": "sandbox"}
+NAMES: dict[str, str] = {"provider": "sandbox", "event": "order_confirmed", "channel": "email"}
 
 
 async def ids_in_store_a(client: httpx.AsyncClient, owner: Account, store_id: str, names: set[str]) -> dict[str, str]:

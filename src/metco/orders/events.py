@@ -51,3 +51,14 @@ class OrderRefunded(Event):
     refund_id: uuid.UUID
     amount: int
     currency: str
+
+
+@dataclass(frozen=True)
+class OrderPaymentFailed(Event):
+    topic: ClassVar[str] = "orders.payment_failed"
+
+    order_id: uuid.UUID
+    store_id: uuid.UUID
+    number: int
+    email: str
+    reason: str | None

@@ -5,7 +5,7 @@ and money that arrives for an order already cancelled is handed straight back.""
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.kit.outbox import publish
-from metco.orders.events import OrderRefunded
+from metco.orders.events import OrderPaymentFailed, OrderRefunded
 from metco.orders.models import Order
 from metco.orders.service import add_event, cancel_locked, confirm
 from metco.payments import service as payments_service
@@ -38,6 +38,9 @@ async def payment_moved(session: AsyncSession, order: Order, payment: Payment, m
     else:
         order.payment_status = "failed"
         await add_event(session, order, "payment_failed", payment.failure_message or "The payment failed.", data=data)
+        await publish(session, OrderPaymentFailed(order_id=order.id, store_id=order.store_id, number=order.number,
+                                                  email=order.email, reason=payment.failure_message),
+                      store_id=order.store_id)
         if order.status == "pending":
             reason = "Payment expired" if move == "expired" else "Payment failed"
             await cancel_locked(session, order, reason=reason, restock=False, actor_id=None)

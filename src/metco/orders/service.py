@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from metco.identity.secrets import digest, new_secret
 from metco.inventory import service as inventory_service
 from metco.kit.clock import utcnow
+from metco.kit.db import settings_of
 from metco.kit.errors import InvalidInput, NotFound
 from metco.kit.outbox import publish
 from metco.kit.pagination import paginate
 from metco.kit.scope import StoreScope
-from metco.orders import repository, states
+from metco.orders import links, repository, states
 from metco.orders.drafts import OrderDraft
 from metco.orders.events import OrderCancelled, OrderConfirmed, OrderPlaced
 from metco.orders.models import Order, OrderDiscount, OrderEvent, OrderLine
@@ -123,7 +124,8 @@ async def order_for_shopper(
     order = await repository.OrderRepository(session, store_id).get(order_id)
     allowed = order is not None and (
         (user_id is not None and order.user_id == user_id)
-        or (access_token is not None and digest(access_token) == order.access_token_hash))
+        or (access_token is not None and (digest(access_token) == order.access_token_hash
+                                          or links.is_link_token(settings_of(session), order.id, access_token))))
     if order is None or not allowed:
         raise NotFound("No such order.")
     return await view(session, order)

@@ -19,6 +19,8 @@ class Store(IdMixin, TimestampMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     email: Mapped[str | None] = mapped_column(String(320))
     prices_include_tax: Mapped[bool] = mapped_column(default=False)
+    logo_url: Mapped[str | None] = mapped_column(String(1000))  # shown on the storefront and in emails
+    brand_color: Mapped[str] = mapped_column(String(7), default="#1F4E79")  # #RRGGBB
 
 
 class StoreMember(IdMixin, StoreScoped, TimestampMixin, Base):

@@ -3,7 +3,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, HttpUrl, field_validator
 
 from metco.stores import locale
 from metco.stores.roles import Role
@@ -78,6 +78,8 @@ class StoreUpdate(BaseModel):
     timezone: str | None = Field(None, max_length=64)
     email: EmailStr | None = None
     prices_include_tax: bool | None = None
+    logo_url: HttpUrl | None = Field(None, description="An https image shown on the storefront and in emails.")
+    brand_color: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB, for headers and buttons.")
 
     _name = field_validator("name")(lambda v: None if v is None else check_name(v))
     _slug = field_validator("slug")(lambda v: None if v is None else check_slug(v))
@@ -97,6 +99,8 @@ class StoreRead(BaseModel):
     timezone: str
     email: str | None
     prices_include_tax: bool
+    logo_url: str | None = None
+    brand_color: str = "#1F4E79"
     created_at: datetime
     updated_at: datetime
 

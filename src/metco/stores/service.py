@@ -80,7 +80,11 @@ async def get_store_by_slug(session: AsyncSession, slug: str) -> Store:
 async def update_store(session: AsyncSession, scope: StoreScope, *, data: StoreUpdate) -> Store:
     store = await get_store(session, scope)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for field in ("name", "slug", "currency", "country", "timezone", "prices_include_tax"):
+    if changes.get("logo_url") is not None:
+        changes["logo_url"] = str(changes["logo_url"])
+    if changes.get("brand_color"):
+        changes["brand_color"] = changes["brand_color"].upper()
+    for field in ("name", "slug", "currency", "country", "timezone", "prices_include_tax", "brand_color"):
         if field in changes and changes[field] is None:
             raise InvalidInput(field, "must not be null")
     if "slug" in changes and changes["slug"] != store.slug:

@@ -32,6 +32,7 @@ TASK_MODULES = (
     "metco.orders.tasks",
     "metco.inventory.tasks",
     "metco.checkout.tasks",
+    "metco.notifications.tasks",
 )
 
 

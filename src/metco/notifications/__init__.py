@@ -1,0 +1,1 @@
+"""Notifications: what customers and staff hear about, by email, SMS and web push, never lost."""

@@ -33,7 +33,7 @@ class Received:
 class _Handler:
     inbox: list[Received] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.inbox.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                    email.message_from_bytes(envelope.original_content or envelope.content)))
         return "250 Message accepted for delivery"

@@ -2,6 +2,7 @@
 notification row is the mail; /admin/mailbox shows it). Multipart text and HTML, the store's name as the
 sender's, a Message-ID made from the notification's id so a resend is recognisably the same mail."""
 
+import asyncio
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, parseaddr
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -50,9 +51,7 @@ class SmtpChannel:
     async def send(self, message: OutgoingMessage) -> str | None:
         mail = build(self.settings, message)
         try:
-            await aiosmtplib.send(mail, hostname=self.host, port=self.port, username=self.username,
-                                  password=self.password, use_tls=self.use_tls, start_tls=self.start_tls,
-                                  timeout=self.settings.smtp_timeout_seconds)
+            await self._send(mail)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             raise DeliveryFailed(f"the mail server refused {message.recipient}: {exc}",
@@ -63,6 +62,35 @@ class SmtpChannel:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise DeliveryFailed(f"the mail server is not reachable: {exc!r}") from exc
         return str(mail["Message-ID"])
+
+    async def _send(self, mail: EmailMessage) -> None:
+        """Sends over this process's open connection to the server (one per event loop), opening it when
+        needed: a new TCP and TLS handshake per mail would cost more than the mail itself. A connection the
+        server dropped while idle is reopened once."""
+        key = (self.host, self.port, self.username, self.use_tls, id(asyncio.get_running_loop()))
+        lock = _locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            for attempt in (1, 2):
+                client = _connections.get(key)
+                if client is None or not client.is_connected:
+                    client = aiosmtplib.SMTP(hostname=self.host, port=self.port, use_tls=self.use_tls,
+                                             start_tls=self.start_tls, timeout=self.settings.smtp_timeout_seconds)
+                    await client.connect()
+                    if self.username:
+                        await client.login(self.username, self.password or "")
+                    _connections[key] = client
+                try:
+                    await client.send_message(mail)
+                    return
+                except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                    _connections.pop(key, None)
+                    client.close()
+                    if attempt == 2:
+                        raise
+
+
+_connections: dict[tuple[object, ...], aiosmtplib.SMTP] = {}
+_locks: dict[tuple[object, ...], asyncio.Lock] = {}
 
 
 class MailboxChannel:

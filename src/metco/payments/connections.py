@@ -12,14 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from metco.config import Settings
 from metco.kit.db import settings_of
 from metco.kit.errors import InvalidInput
+from metco.kit.integrations import defaults, merge_settings
 from metco.kit.repository import StoreRepository
 from metco.kit.vault import seal, unseal
 from metco.payments import registry
 from metco.payments.models import ProviderConnection
-from metco.payments.ports import PaymentProvider, ProviderConfig, SettingField
+from metco.payments.ports import PaymentProvider, ProviderConfig
 from metco.payments.providers import sandbox
-
-MAX_SETTING_LENGTH = 4000
 
 
 class ConnectionRepository(StoreRepository[ProviderConnection]):
@@ -62,7 +61,7 @@ def _api_base(settings: Settings, provider: str, public: dict[str, Any]) -> str 
 def _config(settings: Settings, store_id: uuid.UUID, provider: PaymentProvider,
             row: ProviderConnection | None) -> ProviderConfig:
     name = provider.info.name
-    public = {f.name: f.default for f in provider.info.fields if not f.secret and f.default is not None}
+    public = defaults(provider.info.fields)
     public.update(row.settings if row else {})
     secrets = unseal(settings, row.sealed_secrets) if row else {}
     if name == "sandbox":
@@ -104,22 +103,8 @@ async def update(session: AsyncSession, store_id: uuid.UUID, name: str, *, enabl
         row = repo.add(ProviderConnection(provider=name, enabled=provider.info.enabled_by_default, settings={}))
     public = dict(row.settings or {})
     secrets = unseal(settings, row.sealed_secrets)
-    fields = {f.name: f for f in provider.info.fields}
-    for key, value in values.items():
-        spec = fields.get(key)
-        if spec is None:
-            known = ", ".join(sorted(fields)) or "none"
-            raise InvalidInput(f"settings.{key}", f"is not a setting of {name} (its settings: {known})")
-        target = secrets if spec.secret else public
-        if value is None or value == "":
-            target.pop(key, None)
-        else:
-            target[key] = _checked(spec, value)
     will_enable = row.enabled if enabled is None else enabled
-    if will_enable:
-        for spec in provider.info.fields:
-            if spec.required and not (secrets if spec.secret else public).get(spec.name):
-                raise InvalidInput(f"settings.{spec.name}", f"is needed before {name} can be enabled")
+    merge_settings(name, provider.info.fields, public, secrets, values, enabling=will_enable)
     row.enabled = will_enable
     row.settings = public
     row.sealed_secrets = seal(settings, secrets) if secrets else None
@@ -127,27 +112,10 @@ async def update(session: AsyncSession, store_id: uuid.UUID, name: str, *, enabl
     return _view(settings, store_id, provider, row)
 
 
-def _checked(spec: SettingField, value: Any) -> Any:
-    field = f"settings.{spec.name}"
-    if isinstance(spec.default, bool):
-        if not isinstance(value, bool):
-            raise InvalidInput(field, "must be true or false")
-        return value
-    if not isinstance(value, str):
-        raise InvalidInput(field, "must be a string")
-    if len(value) > MAX_SETTING_LENGTH:
-        raise InvalidInput(field, f"must be at most {MAX_SETTING_LENGTH} characters")
-    if spec.choices and value not in spec.choices:
-        raise InvalidInput(field, f"must be one of {', '.join(spec.choices)}")
-    if spec.name.endswith("_url") and not value.startswith(("https://", "http://")):
-        raise InvalidInput(field, "must be an http(s) URL")
-    return value.strip()
-
-
 def _view(settings: Settings, store_id: uuid.UUID, provider: PaymentProvider,
           row: ProviderConnection | None) -> ConnectionView:
     name = provider.info.name
-    public = {f.name: f.default for f in provider.info.fields if not f.secret and f.default is not None}
+    public = defaults(provider.info.fields)
     public.update(row.settings if row else {})
     secrets_set = sorted(unseal(settings, row.sealed_secrets)) if row else []
     enabled = row.enabled if row is not None else provider.info.enabled_by_default

@@ -9,21 +9,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from metco.kit.integrations import IntegrationConfig
+from metco.kit.integrations import SettingField as SettingField
+
 PaymentOutcome = Literal["paid", "authorized", "pending", "declined"]
 # What a provider's callback means for the payment it names, whatever the vendor calls it.
 EventKind = Literal["paid", "authorized", "failed", "expired", "approved", "ignored"]
 
 
-@dataclass(frozen=True)
-class ProviderConfig:
-    store_id: uuid.UUID
-    settings: Mapping[str, Any]
-    secrets: Mapping[str, str]
-    webhook_url: str
-    api_base: str | None = None  # the platform's override of the vendor's API address (tests: a local fake)
-
-    def secret(self, name: str) -> str:
-        return self.secrets.get(name, "")
+ProviderConfig = IntegrationConfig
 
 
 @dataclass(frozen=True)
@@ -75,16 +69,6 @@ class WebhookEvent:
     kind: EventKind
     reference: str | None
     message: str | None = None
-
-
-@dataclass(frozen=True)
-class SettingField:
-    name: str
-    description: str
-    secret: bool = False  # write-only, stored encrypted, never returned
-    required: bool = False  # needed before the provider can be enabled
-    choices: tuple[str, ...] = ()
-    default: str | bool | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from metco.catalog.media import LocalMediaStorage
 from metco.checkout import endpoints as checkout
 from metco.config import Settings, get_settings
 from metco.customers import endpoints as customers
+from metco.fulfillment import endpoints as fulfillment
 from metco.identity import endpoints as identity
 from metco.inventory import endpoints as inventory
 from metco.kit.db import Database
@@ -36,6 +37,7 @@ API_ROUTERS = (
     identity.router, stores.router, catalog.router, catalog.storefront_router, inventory.router, shipping.router,
     taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
     orders.router, orders.storefront_router, payments.router, notifications.router, notifications.storefront_router,
+    fulfillment.router,
 )
 
 

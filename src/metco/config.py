@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # Where the payment providers' APIs are. Tests point these at local fakes that speak the same wire format.
     stripe_api_base: str = "https://api.stripe.com"
     paypal_api_base: str | None = None  # None: PayPal's sandbox or live API, by the store's `mode` setting
+    # Carriers' APIs, likewise.
+    easypost_api_base: str = "https://api.easypost.com"
+    shiprocket_api_base: str = "https://apiv2.shiprocket.in"
+    carrier_rates_timeout_seconds: float = Field(3.0, gt=0)  # a live rate slower than this falls back
 
     # Notifications: mail goes to METCO_SMTP_URL (smtp://user:pass@host:port, smtps:// for TLS) or, when it is
     # unset, into the local mailbox at /admin/mailbox. A failed delivery is retried with exponential backoff

@@ -3,6 +3,7 @@
 from metco.catalog import models as catalog_models
 from metco.checkout import models as checkout_models
 from metco.customers import models as customers_models
+from metco.fulfillment import models as fulfillment_models
 from metco.identity import models as identity_models
 from metco.inventory import models as inventory_models
 from metco.kit import idempotency, outbox
@@ -22,6 +23,7 @@ __all__ = [
     "catalog_models",
     "checkout_models",
     "customers_models",
+    "fulfillment_models",
     "idempotency",
     "identity_models",
     "inventory_models",

@@ -119,6 +119,14 @@ async def _a_notification_id(client: httpx.AsyncClient, owner: Account, store_id
     return str(response.json()["items"][0]["id"])
 
 
+async def _a_fulfillment_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    order = await _an_order(client, owner, store_id)
+    response = await client.post(f"/stores/{store_id}/orders/{order['id']}/fulfillments", headers=owner.headers,
+                                 json={"carrier": "UPS"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -131,11 +139,12 @@ ID_FACTORIES: dict[str, Factory] = {
     "order_id": _an_order_id,
     "customer_id": _a_customer_id,
     "notification_id": _a_notification_id,
+    "fulfillment_id": _a_fulfillment_id,
 }
 
 
 # Path parameters that are names rather than ids (the same in every store): a fixed value each.
-NAMES: dict[str, str] = {"provider": "sandbox", "event": "order_confirmed", "channel": "email"}
+NAMES: dict[str, str] = {"provider": "sandbox", "event": "order_confirmed", "channel": "email", "carrier": "manual"}
 
 
 async def ids_in_store_a(client: httpx.AsyncClient, owner: Account, store_id: str, names: set[str]) -> dict[str, str]:
@@ -190,5 +199,7 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/discounts/{discount_id}": {"title": "Renamed"},
         "/orders/{order_id}/cancel": {"reason": "not yours"},
         "/orders/{order_id}/refunds": {"amount": 1},
+        "/orders/{order_id}/fulfillments": {"carrier": "UPS"},
+        "/fulfillments/{fulfillment_id}": {"status": "picked"},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

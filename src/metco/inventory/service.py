@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.catalog import lookup
@@ -238,3 +239,37 @@ async def movements(
 ) -> tuple[list[StockMovement], str | None]:
     stmt = repository.MovementRepository(session, scope.store_id).of_variant(variant_id)
     return await paginate(session, stmt, key=StockMovement.id, limit=limit, cursor=cursor, descending=True)
+
+
+async def ship_from(
+    session: AsyncSession, *, store_id: uuid.UUID, sale_reference: str, variant_id: uuid.UUID, quantity: int,
+    location_id: uuid.UUID | None, reference: str,
+) -> uuid.UUID:
+    """Units sold under `sale_reference` leave from `location_id` (default: where the sale took them).
+
+    The sale already took them off hand where they were reserved; shipping from elsewhere moves that: the
+    sale's location gets them back and the chosen one gives them up, both recorded as `fulfillment`. Shipping
+    from where they were sold is recorded too, with no change to the counts. Returns the location used."""
+    location = await _location(session, store_id, location_id) if location_id else None
+    sold_at = (await session.scalars(
+        select(Reservation.location_id).where(Reservation.store_id == store_id, Reservation.reference == sale_reference,
+                                              Reservation.variant_id == variant_id,
+                                              Reservation.status == "committed").order_by(Reservation.id))).first()
+    if location is None:
+        location = await _location(session, store_id, sold_at)
+    levels = repository.LevelRepository(session, store_id)
+    chosen = await levels.ensure(variant_id, location.id)
+    if sold_at is None or sold_at == location.id:
+        await _record(session, chosen, on_hand=0, reserved=0, reason="fulfillment", reference=reference,
+                      note=f"{quantity} shipped from here")
+        return location.id
+    if not await levels.change(chosen.id, on_hand=-quantity):
+        chosen = await levels.refresh(chosen)
+        raise OutOfStock(f"Only {chosen.on_hand - chosen.reserved} can ship from {location.name}.", shortages=[
+            {"variant_id": str(variant_id), "available": chosen.on_hand - chosen.reserved, "requested": quantity}])
+    origin = await levels.ensure(variant_id, sold_at)
+    assert await levels.change(origin.id, on_hand=quantity)
+    await _record(session, chosen, on_hand=-quantity, reserved=0, reason="fulfillment", reference=reference)
+    await _record(session, origin, on_hand=quantity, reserved=0, reason="fulfillment", reference=reference,
+                  note="shipped from another location")
+    return location.id

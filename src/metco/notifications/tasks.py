@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.catalog.models import Product, ProductVariant
 from metco.customers.models import Customer
+from metco.fulfillment.events import FulfillmentDelivered, FulfillmentShipped
 from metco.identity.events import PasswordResetRequested
 from metco.identity.models import User
 from metco.inventory.events import LowStock
@@ -147,3 +148,29 @@ async def staff_invitation(session: AsyncSession, event: OutboxEvent) -> None:
 
 def _when(iso: str) -> str:
     return iso.replace("T", " ")[:16] + " UTC"
+
+
+async def _shipment(session: AsyncSession, event: OutboxEvent, name: str) -> None:
+    from metco.fulfillment.models import Fulfillment
+
+    payload = event.payload
+    if not payload.get("notify_customer", True):
+        return
+    fulfillment = (await session.scalars(select(Fulfillment).where(
+        Fulfillment.store_id == uuid.UUID(payload["store_id"]),
+        Fulfillment.id == uuid.UUID(payload["fulfillment_id"])))).first()
+    if fulfillment is None:
+        return
+    await _to_customer(session, event, name, shipment={
+        "carrier": fulfillment.carrier, "tracking_number": fulfillment.tracking_number,
+        "tracking_url": fulfillment.tracking_url})
+
+
+@handles(FulfillmentShipped, consumer="notifications.order_shipped")
+async def order_shipped(session: AsyncSession, event: OutboxEvent) -> None:
+    await _shipment(session, event, "order_shipped")
+
+
+@handles(FulfillmentDelivered, consumer="notifications.order_delivered")
+async def order_delivered(session: AsyncSession, event: OutboxEvent) -> None:
+    await _shipment(session, event, "order_delivered")

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from metco.fulfillment.schemas import FulfillmentRead, fulfillment_read
 from metco.orders.service import OrderView
 
 
@@ -107,6 +108,7 @@ class OrderRead(OrderSummary):
     payment_provider: str
     payments: list[PaymentRead]
     refunds: list[RefundRead]
+    fulfillments: list[FulfillmentRead]
     timeline: list[OrderEventRead]
     cancelled_at: datetime | None
     cancel_reason: str | None
@@ -171,6 +173,7 @@ def detail(view: OrderView, *, cls: type[OrderRead] = OrderRead, **extra: Any) -
         payment_provider=order.payment_provider,
         payments=[PaymentRead.model_validate(p) for p in view.payments],
         refunds=[RefundRead.model_validate(r) for r in view.refunds],
+        fulfillments=[fulfillment_read(f) for f in view.fulfillments],
         timeline=[OrderEventRead.model_validate(e) for e in view.events],
         cancelled_at=order.cancelled_at, cancel_reason=order.cancel_reason, expires_at=order.expires_at,
         **extra,

@@ -1,7 +1,7 @@
 """Orders: placing one from a priced draft, reading them, and moving them through their states."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ class OrderView:
     payments: list[Payment]
     refunds: list[Refund]
     events: list[OrderEvent]
+    fulfillments: list[Any] = field(default_factory=list)  # fulfillment.service.FulfillmentView
 
 
 async def add_event(session: AsyncSession, order: Order, type_: str, message: str, *,
@@ -86,12 +87,15 @@ async def place(
 
 
 async def view(session: AsyncSession, order: Order) -> OrderView:
+    from metco.fulfillment.service import views_of_order  # fulfillment builds on orders, not the other way
+
     repo = repository.OrderRepository(session, order.store_id)
     return OrderView(
         order=order, lines=await repo.lines(order.id), discounts=await repo.discounts(order.id),
         payments=await payments_service.payments_of(session, store_id=order.store_id, order_id=order.id),
         refunds=await payments_service.refunds_of(session, store_id=order.store_id, order_id=order.id),
         events=await repo.events(order.id),
+        fulfillments=await views_of_order(session, order.store_id, order.id),
     )
 
 

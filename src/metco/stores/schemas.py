@@ -79,7 +79,9 @@ class StoreUpdate(BaseModel):
     email: EmailStr | None = None
     prices_include_tax: bool | None = None
     logo_url: HttpUrl | None = Field(None, description="An https image shown on the storefront and in emails.")
-    brand_color: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB, for headers and buttons.")
+    brand_color: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB, for headers.")
+    accent_color: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB, for buttons and links.")
+    return_window_days: int | None = Field(None, ge=0, le=365, description="Days after delivery a return may be asked.")
 
     _name = field_validator("name")(lambda v: None if v is None else check_name(v))
     _slug = field_validator("slug")(lambda v: None if v is None else check_slug(v))
@@ -101,6 +103,8 @@ class StoreRead(BaseModel):
     prices_include_tax: bool
     logo_url: str | None = None
     brand_color: str = "#1F4E79"
+    accent_color: str = "#E07A1F"
+    return_window_days: int = 30
     created_at: datetime
     updated_at: datetime
 

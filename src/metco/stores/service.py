@@ -82,9 +82,11 @@ async def update_store(session: AsyncSession, scope: StoreScope, *, data: StoreU
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("logo_url") is not None:
         changes["logo_url"] = str(changes["logo_url"])
-    if changes.get("brand_color"):
-        changes["brand_color"] = changes["brand_color"].upper()
-    for field in ("name", "slug", "currency", "country", "timezone", "prices_include_tax", "brand_color"):
+    for colour in ("brand_color", "accent_color"):
+        if changes.get(colour):
+            changes[colour] = changes[colour].upper()
+    for field in ("name", "slug", "currency", "country", "timezone", "prices_include_tax", "brand_color",
+                  "accent_color", "return_window_days"):
         if field in changes and changes[field] is None:
             raise InvalidInput(field, "must not be null")
     if "slug" in changes and changes["slug"] != store.slug:

@@ -1,0 +1,1 @@
+"""Fulfillment: shipping what was ordered (pick, pack, ship, track), carriers, and returns."""

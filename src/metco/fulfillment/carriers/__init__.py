@@ -1,0 +1,1 @@
+"""Carrier integrations, one small adapter per carrier, behind `ports.CarrierProvider`."""

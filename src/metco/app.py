@@ -15,7 +15,9 @@ from metco.catalog.media import LocalMediaStorage
 from metco.checkout import endpoints as checkout
 from metco.config import Settings, get_settings
 from metco.customers import endpoints as customers
+from metco.fulfillment import documents as fulfillment_documents
 from metco.fulfillment import endpoints as fulfillment
+from metco.fulfillment import returns_endpoints as returns
 from metco.identity import endpoints as identity
 from metco.inventory import endpoints as inventory
 from metco.kit.db import Database
@@ -37,7 +39,7 @@ API_ROUTERS = (
     identity.router, stores.router, catalog.router, catalog.storefront_router, inventory.router, shipping.router,
     taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
     orders.router, orders.storefront_router, payments.router, notifications.router, notifications.storefront_router,
-    fulfillment.router,
+    fulfillment.router, fulfillment_documents.router, returns.router, returns.storefront_router,
 )
 
 

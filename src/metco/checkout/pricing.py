@@ -87,7 +87,7 @@ async def shipping_rates(session: AsyncSession, store: Store, cart: Cart) -> lis
     subtotal = sum(v.price * line.quantity for line, v in kept)
     weight = sum((v.weight_grams or 0) * line.quantity for line, v in kept)
     return await shipping_service.rates_for(session, store_id=store.id, country=cart.shipping_address["country"],
-                                            subtotal=subtotal, weight_grams=weight)
+                                            subtotal=subtotal, weight_grams=weight, address=cart.shipping_address)
 
 
 async def _discounts(session: AsyncSession, store: Store, cart: Cart, rule_cart: rules.Cart,

@@ -1,13 +1,26 @@
 import uuid
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from metco.stores.schemas import check_country
 
 
+class CarrierRate(BaseModel):
+    """Price this rate live from a connected carrier; the rate's own `price` is the fallback when the carrier
+    does not answer in time (METCO_CARRIER_RATES_TIMEOUT_SECONDS) or has no such service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    integration: str = Field(min_length=1, max_length=30, description="easypost or shiprocket")
+    service: str | None = Field(None, max_length=100, description="A service of the carrier; the cheapest if absent.")
+    markup: int = Field(0, ge=0, le=10_000_000, description="Added to the carrier's price, in minor units.")
+
+
 class RateIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     price: int = Field(ge=0, le=100_000_000)
+    carrier: CarrierRate | None = None
     min_subtotal: int | None = Field(None, ge=0)
     max_subtotal: int | None = Field(None, ge=0)
     min_weight_grams: int | None = Field(None, ge=0)
@@ -49,6 +62,15 @@ class RateRead(RateIn):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
+
+    @model_validator(mode="before")
+    @classmethod
+    def _carrier_from_extra(cls, value: Any) -> Any:
+        extra = getattr(value, "extra", None)
+        if isinstance(extra, dict) and extra.get("carrier"):
+            return {c: getattr(value, c) for c in ("id", "name", "price", "min_subtotal", "max_subtotal",
+                                                   "min_weight_grams", "max_weight_grams")} | {"carrier": extra["carrier"]}
+        return value
 
 
 class ZoneRead(BaseModel):

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from metco.kit.errors import Conflict
 from metco.kit.repository import StoreRepository
 from metco.kit.scope import StoreScope
+from metco.shipping import live_rates
 from metco.shipping.models import ShippingRate, ShippingZone
 from metco.shipping.schemas import RateIn, ZoneCreate, ZoneUpdate
 
@@ -51,7 +53,13 @@ async def _check_countries(repo: ZoneRepository, countries: list[str], zone: Shi
 async def _set_rates(session: AsyncSession, zone: ShippingZone, rates: list[RateIn]) -> None:
     await session.execute(delete(ShippingRate).where(ShippingRate.zone_id == zone.id))
     for position, rate in enumerate(rates):
-        session.add(ShippingRate(store_id=zone.store_id, zone_id=zone.id, position=position, **rate.model_dump()))
+        values = rate.model_dump(exclude={"carrier"})
+        extra = {"carrier": rate.carrier.model_dump()} if rate.carrier else {}
+        if rate.carrier:
+            from metco.fulfillment.carriers import registry
+
+            registry.get(rate.carrier.integration, field=f"rates.{position}.carrier.integration")
+        session.add(ShippingRate(store_id=zone.store_id, zone_id=zone.id, position=position, extra=extra, **values))
     await session.flush()
 
 
@@ -99,8 +107,8 @@ async def delete_zone(session: AsyncSession, scope: StoreScope, zone_id: uuid.UU
 
 
 async def rates_for(session: AsyncSession, *, store_id: uuid.UUID, country: str, subtotal: int,
-                    weight_grams: int) -> list[Rate]:
-    """The rates a cart going to `country` may choose, cheapest first."""
+                    weight_grams: int, address: dict[str, Any] | None = None) -> list[Rate]:
+    """The rates a cart going to `country` may choose, cheapest first; carrier rates priced live."""
     repo = ZoneRepository(session, store_id)
     zones = [z for z in await repo.all() if country in z.countries]
     found = []
@@ -113,5 +121,9 @@ async def rates_for(session: AsyncSession, *, store_id: uuid.UUID, country: str,
             continue
         if rate.max_weight_grams is not None and weight_grams > rate.max_weight_grams:
             continue
-        found.append(Rate(rate.id, rate.name, rate.price))
+        price = rate.price
+        if (rate.extra or {}).get("carrier") and address:
+            price = await live_rates.price(session, store_id=store_id, carrier=rate.extra["carrier"],
+                                           address=address, weight_grams=weight_grams, fallback=rate.price)
+        found.append(Rate(rate.id, rate.name, price))
     return sorted(found, key=lambda r: (r.price, r.name))

@@ -5,10 +5,13 @@ from metco.fulfillment.carriers.ports import CarrierProvider
 from metco.kit.errors import InvalidInput
 
 _CARRIERS: dict[str, CarrierProvider] = {"manual": ManualCarrier()}
+_loaded: list[bool] = []
 
 
 def _load_adapters() -> None:
-    # Imported here so that an adapter being built does not break the others.
+    if _loaded:
+        return
+    _loaded.append(True)
     from metco.fulfillment.carriers import easypost, shiprocket
 
     for adapter in (easypost.EasyPostCarrier(), shiprocket.ShiprocketCarrier()):
@@ -20,8 +23,7 @@ def register(carrier: CarrierProvider) -> None:
 
 
 def get(name: str, *, field: str = "integration") -> CarrierProvider:
-    if len(_CARRIERS) == 1:
-        _load_adapters()
+    _load_adapters()
     carrier = _CARRIERS.get(name)
     if carrier is None:
         raise InvalidInput(field, f"'{name}' is not a carrier integration here; use one of {names()}")
@@ -29,6 +31,5 @@ def get(name: str, *, field: str = "integration") -> CarrierProvider:
 
 
 def names() -> list[str]:
-    if len(_CARRIERS) == 1:
-        _load_adapters()
+    _load_adapters()
     return sorted(_CARRIERS)

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -31,6 +31,9 @@ from metco.promotions import endpoints as promotions
 from metco.shipping import endpoints as shipping
 from metco.stores import endpoints as stores
 from metco.taxes import endpoints as taxes
+from metco.web import sandbox_pay, storefront
+from metco.web.api import ApiError
+from metco.web.pages import CsrfRefused, error_page
 from metco.worker.runner import in_process_worker
 
 API_PREFIX = "/api/v1"
@@ -81,8 +84,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(mailbox.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
+    app.include_router(storefront.router)
+    app.include_router(sandbox_pay.router)
+    _add_page_errors(app)
     _add_operational_routes(app, db)
     return app
+
+
+def _add_page_errors(app: FastAPI) -> None:
+    @app.exception_handler(CsrfRefused)
+    async def csrf_refused(request: Request, exc: CsrfRefused) -> HTMLResponse:
+        return error_page(request, 403, "This form has expired",
+                          "For your safety we could not accept it. Go back, reload the page and try again.")
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> HTMLResponse:
+        if exc.status == 404:
+            return error_page(request, 404, "Not found", "There is nothing at this address.")
+        return error_page(request, exc.status if 400 <= exc.status < 600 else 500, "Something went wrong", exc.detail)
 
 
 def _add_operational_routes(app: FastAPI, db: Database) -> None:

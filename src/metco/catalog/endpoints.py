@@ -213,7 +213,8 @@ async def _public(session: SessionDep, views: list[service.ProductView], currenc
 @storefront_router.get("", response_model=PublicStore)
 async def public_store(slug: str, session: SessionDep) -> PublicStore:
     store = await stores_service.get_store_by_slug(session, slug)
-    return PublicStore(name=store.name, slug=store.slug, currency=store.currency, country=store.country)
+    return PublicStore(name=store.name, slug=store.slug, currency=store.currency, country=store.country,
+                       logo_url=store.logo_url, brand_color=store.brand_color, accent_color=store.accent_color)
 
 
 @storefront_router.get("/products", response_model=Page[PublicProduct])

@@ -179,6 +179,9 @@ class PublicStore(BaseModel):
     slug: str
     currency: str
     country: str
+    logo_url: str | None = None
+    brand_color: str = "#1F4E79"
+    accent_color: str = "#E07A1F"
 
 
 class ImportRowError(BaseModel):

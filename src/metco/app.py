@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from metco import __version__
+from metco.balance import endpoints as balance
 from metco.catalog import endpoints as catalog
 from metco.catalog.media import LocalMediaStorage
 from metco.checkout import endpoints as checkout
@@ -42,7 +43,7 @@ API_ROUTERS = (
     identity.router, stores.router, catalog.router, catalog.storefront_router, inventory.router, shipping.router,
     taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
     orders.router, orders.storefront_router, payments.router, notifications.router, notifications.storefront_router,
-    fulfillment.router, fulfillment_documents.router, returns.router, returns.storefront_router,
+    fulfillment.router, fulfillment_documents.router, returns.router, returns.storefront_router, balance.router,
 )
 
 

@@ -1,5 +1,6 @@
 """Imports every domain's models, so that `Base.metadata` is whole for Alembic and the drift test."""
 
+from metco.balance import models as balance_models
 from metco.catalog import models as catalog_models
 from metco.checkout import models as checkout_models
 from metco.customers import models as customers_models
@@ -20,6 +21,7 @@ from metco.worker import models as worker_models
 metadata = Base.metadata
 
 __all__ = [
+    "balance_models",
     "catalog_models",
     "checkout_models",
     "customers_models",

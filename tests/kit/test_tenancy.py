@@ -7,6 +7,7 @@ whose path names an id this file cannot make yet fails the test, so every new mo
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -127,6 +128,21 @@ async def _a_fulfillment_id(client: httpx.AsyncClient, owner: Account, store_id:
     return str(response.json()["id"])
 
 
+async def _a_payout_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    from metco.balance import ledger
+    from metco.kit.clock import utcnow
+
+    app = client._transport.app  # type: ignore[attr-defined]
+    await _an_order(client, owner, store_id)
+    async with app.state.db.sessionmaker() as session:
+        await ledger.release_matured(session, now=utcnow() + timedelta(days=30))
+        await session.commit()
+    response = await client.post(f"/stores/{store_id}/payouts", headers={**owner.headers, "Idempotency-Key": "p1"},
+                                 json={"amount": 100})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -140,6 +156,7 @@ ID_FACTORIES: dict[str, Factory] = {
     "customer_id": _a_customer_id,
     "notification_id": _a_notification_id,
     "fulfillment_id": _a_fulfillment_id,
+    "payout_id": _a_payout_id,
 }
 
 
@@ -201,5 +218,6 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/orders/{order_id}/refunds": {"amount": 1},
         "/orders/{order_id}/fulfillments": {"carrier": "UPS"},
         "/fulfillments/{fulfillment_id}": {"status": "picked"},
+        "/payouts/{payout_id}/mark-failed": {"reason": "not yours"},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

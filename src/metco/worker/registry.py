@@ -33,6 +33,7 @@ TASK_MODULES = (
     "metco.inventory.tasks",
     "metco.checkout.tasks",
     "metco.notifications.tasks",
+    "metco.balance.tasks",
 )
 
 

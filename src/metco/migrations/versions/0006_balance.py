@@ -1,4 +1,4 @@
-"""balance
+"""balance (kept empty: the ledger's tables came in 0010)
 
 Revision ID: 0006
 Revises: 0005

@@ -32,7 +32,7 @@ from metco.promotions import endpoints as promotions
 from metco.shipping import endpoints as shipping
 from metco.stores import endpoints as stores
 from metco.taxes import endpoints as taxes
-from metco.web import sandbox_pay, storefront
+from metco.web import account, platform, sandbox_pay, storefront
 from metco.web.api import ApiError
 from metco.web.pages import CsrfRefused, error_page
 from metco.worker.runner import in_process_worker
@@ -87,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(mailbox.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     app.include_router(storefront.router)
+    app.include_router(account.router)
+    app.include_router(platform.router)
     app.include_router(sandbox_pay.router)
     _add_page_errors(app)
     _add_operational_routes(app, db)
@@ -120,16 +122,4 @@ def _add_operational_routes(app: FastAPI, db: Database) -> None:
             return problem(503, "NOT_READY", "Not ready", "The database does not answer.")
         return {"status": "ready"}
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> HTMLResponse:
-        return HTMLResponse(_HOME)
 
-
-_HOME = """<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Metco</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2937}
-a{color:#4338ca}</style></head><body><main><h1>Metco</h1>
-<p>The infrastructure that powers online commerce for small businesses: a storefront, catalog, inventory,
-payments, orders, fulfillment, discounts, notifications and support in one place.</p>
-<p>Build on it through the <a href="/docs">API reference</a> (<a href="/openapi.json">OpenAPI</a>).</p>
-</main></body></html>"""

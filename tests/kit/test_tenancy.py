@@ -143,6 +143,13 @@ async def _a_payout_id(client: httpx.AsyncClient, owner: Account, store_id: str)
     return str(response.json()["id"])
 
 
+async def _a_location_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    response = await client.post(f"/stores/{store_id}/locations", headers=owner.headers,
+                                 json={"name": f"Depot {uuid.uuid4().hex[:6]}"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -157,6 +164,7 @@ ID_FACTORIES: dict[str, Factory] = {
     "notification_id": _a_notification_id,
     "fulfillment_id": _a_fulfillment_id,
     "payout_id": _a_payout_id,
+    "location_id": _a_location_id,
 }
 
 
@@ -219,5 +227,6 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/orders/{order_id}/fulfillments": {"carrier": "UPS"},
         "/fulfillments/{fulfillment_id}": {"status": "picked"},
         "/payouts/{payout_id}/mark-failed": {"reason": "not yours"},
+        "/locations/{location_id}": {"address": "elsewhere"},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

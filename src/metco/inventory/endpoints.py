@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, status
 
 from metco.inventory import service
 from metco.inventory.models import StockLevel
-from metco.inventory.schemas import Adjustment, LevelRead, LocationCreate, LocationRead, MovementRead, OnHandSet
+from metco.inventory.schemas import Adjustment, LevelRead, LocationCreate, LocationRead, LocationUpdate, MovementRead, OnHandSet
 from metco.kit.auth import Member, require
 from metco.kit.deps import SessionDep
 from metco.kit.pagination import Cursor, Limit, Page
@@ -26,6 +26,13 @@ def _level(level: StockLevel) -> LevelRead:
 @router.post("/stores/{store_id}/locations", status_code=status.HTTP_201_CREATED, response_model=LocationRead)
 async def create_location(body: LocationCreate, scope: EditProducts, session: SessionDep) -> LocationRead:
     return LocationRead.model_validate(await service.create_location(session, scope, name=body.name,
+                                                                     address=body.address))
+
+
+@router.patch("/stores/{store_id}/locations/{location_id}", response_model=LocationRead)
+async def update_location(location_id: uuid.UUID, body: LocationUpdate, scope: EditProducts,
+                          session: SessionDep) -> LocationRead:
+    return LocationRead.model_validate(await service.update_location(session, scope, location_id, name=body.name,
                                                                      address=body.address))
 
 

@@ -5,6 +5,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
+class LocationUpdate(BaseModel):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    address: str | None = Field(None, max_length=1000)
+
+
 class LocationCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     address: str | None = Field(None, max_length=1000)

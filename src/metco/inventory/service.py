@@ -38,6 +38,20 @@ async def create_location(session: AsyncSession, scope: StoreScope, *, name: str
     return location
 
 
+async def update_location(session: AsyncSession, scope: StoreScope, location_id: uuid.UUID, *, name: str | None,
+                          address: str | None) -> Location:
+    repo = repository.LocationRepository(session, scope.store_id)
+    location = await repo.get_or_404(location_id)
+    if name is not None and name.strip().lower() != location.name.lower():
+        if any(loc.name.lower() == name.strip().lower() for loc in await repo.all()):
+            raise Conflict(f"A location named '{name}' exists.")
+        location.name = name.strip()
+    if address is not None:
+        location.address = address.strip() or None
+    await session.flush()
+    return location
+
+
 async def list_locations(session: AsyncSession, scope: StoreScope) -> list[Location]:
     return await repository.LocationRepository(session, scope.store_id).all()
 

@@ -1,4 +1,4 @@
-"""URL handles made from human names: 'Café Crème!' -> 'cafe-creme'."""
+"""URL handles made from human names: 'Café Crème!' -> 'cafe-creme', "Nia's Candles" -> 'nias-candles'."""
 
 import re
 import unicodedata
@@ -6,6 +6,7 @@ import unicodedata
 
 def slugify(text: str, *, max_length: int = 63) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"(?<=\w)['’](?=\w)", "", ascii_text)  # "Nia's" -> "nias", as Shopify does
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:max_length].rstrip("-")
 

@@ -33,8 +33,9 @@ class Api:
         await self._client.aclose()
 
     async def call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                   headers: dict[str, str] | None = None, ok: tuple[int, ...] = (200, 201, 204)) -> Any:
-        response = await self._client.request(method, path, json=json, params=params, headers=headers)
+                   headers: dict[str, str] | None = None, files: dict[str, Any] | None = None,
+                   ok: tuple[int, ...] = (200, 201, 204)) -> Any:
+        response = await self._client.request(method, path, json=json, params=params, headers=headers, files=files)
         if response.status_code not in ok:
             try:
                 body = response.json()

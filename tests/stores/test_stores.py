@@ -20,7 +20,7 @@ async def test_creating_a_store_makes_the_caller_its_owner(client: httpx.AsyncCl
     assert store | {"id": None, "created_at": None, "updated_at": None} == {
         "id": None, "name": "Café Crème", "slug": "cafe-creme", "currency": "EUR", "country": "FR",
         "timezone": "Europe/Paris", "email": None, "prices_include_tax": False, "logo_url": None,
-        "brand_color": "#1F4E79", "accent_color": "#E07A1F", "return_window_days": 30, "created_at": None,
+        "brand_color": "#1F4E79", "accent_color": "#B4530F", "return_window_days": 30, "created_at": None,
         "updated_at": None,
     }
     staff = (await client.get(f"/stores/{store['id']}/staff", headers=owner.headers)).json()

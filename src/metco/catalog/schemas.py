@@ -181,7 +181,7 @@ class PublicStore(BaseModel):
     country: str
     logo_url: str | None = None
     brand_color: str = "#1F4E79"
-    accent_color: str = "#E07A1F"
+    accent_color: str = "#B4530F"
 
 
 class ImportRowError(BaseModel):

@@ -21,7 +21,7 @@ class Store(IdMixin, TimestampMixin, Base):
     prices_include_tax: Mapped[bool] = mapped_column(default=False)
     logo_url: Mapped[str | None] = mapped_column(String(1000))  # shown on the storefront and in emails
     brand_color: Mapped[str] = mapped_column(String(7), default="#1F4E79")  # #RRGGBB
-    accent_color: Mapped[str] = mapped_column(String(7), default="#E07A1F")  # #RRGGBB, buttons and links
+    accent_color: Mapped[str] = mapped_column(String(7), default="#B4530F")  # #RRGGBB, buttons and links
     return_window_days: Mapped[int] = mapped_column(default=30)  # how long after delivery a return may be asked
 
 

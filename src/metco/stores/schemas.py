@@ -103,7 +103,7 @@ class StoreRead(BaseModel):
     prices_include_tax: bool
     logo_url: str | None = None
     brand_color: str = "#1F4E79"
-    accent_color: str = "#E07A1F"
+    accent_color: str = "#B4530F"
     return_window_days: int = 30
     created_at: datetime
     updated_at: datetime

@@ -340,8 +340,10 @@ async def theme(slug: str, request: Request) -> Response:
     """The store's colours as CSS variables (a stylesheet, so the pages need no inline styles)."""
     async with Api(request, None) as api:
         store = await _store(api, slug)
-    css = (f":root{{--brand:{_colour(store.get('brand_color'), '#1F4E79')};"
-           f"--accent:{_colour(store.get('accent_color'), '#E07A1F')}}}\n")
+    brand = _colour(store.get("brand_color"), "#1F4E79")
+    accent = _colour(store.get("accent_color"), "#B4530F")
+    css = (f":root{{--brand:{brand};--on-brand:{_readable_on(brand)};--accent:{accent};"
+           f"--on-accent:{_readable_on(accent)}}}\n")
     return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
@@ -379,6 +381,15 @@ def _colour(value: object, default: str) -> str:
     text = str(value or "")
     return text if len(text) == 7 and text.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in text[1:]) \
         else default
+
+
+def _readable_on(colour: str) -> str:
+    """Black or white, whichever reads better on `colour` (WCAG relative luminance), so any brand colour a
+    merchant picks keeps its text legible."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#ffffff"
 
 
 def _int(value: str | None, default: int) -> int:

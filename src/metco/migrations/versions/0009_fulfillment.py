@@ -140,7 +140,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_returns_store_id'), ['store_id'], unique=False)
 
     with op.batch_alter_table('stores', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('accent_color', sa.String(length=7), nullable=False, server_default='#E07A1F'))
+        batch_op.add_column(sa.Column('accent_color', sa.String(length=7), nullable=False, server_default='#B4530F'))
         batch_op.add_column(sa.Column('return_window_days', sa.Integer(), nullable=False, server_default='30'))
 
 

@@ -104,7 +104,7 @@ async def test_a_shopper_buys_two_variants_with_a_code_and_a_test_card(
     await page.wait_for_selector("text=Thank you! Your order is placed.")
     text = await page.inner_text("main")
     assert "Order #1001" in text and "Harbor Hoodie" in text
-    # 2 × 54.00 = 108.00, 10% off = 97.20, express 15.00: 112.20 (no tax zone)
+    # 2 x 54.00 = 108.00, 10% off = 97.20, express 15.00: 112.20 (no tax zone)
     assert "$112.20" in text
     await _look(page, "order-confirmation")
     await context.close()

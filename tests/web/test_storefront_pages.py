@@ -108,3 +108,43 @@ async def test_the_card_page_accepts_only_test_numbers_and_returns_only_here(bro
     token = csrf_of(page.text)
     refused = await browser.post("/sandbox/pay", data={"csrf_token": token, "number": "1234", "return_to": "/"})
     assert "not one of the sandbox" in refused.text
+
+
+async def test_listings_sort_by_price_and_name_across_pages(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    from tests.shop import add_product
+
+    shop = await open_shop(client, price=2500)
+    for title, price in (("Alpha Mug", 900), ("Zulu Cap", 4000), ("Mike Tee", 1500)):
+        await add_product(client, shop.owner, shop.id, title=title, price=price)
+    api = f"/storefront/{shop.slug}/products"
+
+    async def walk(sort: str) -> list[str]:
+        titles, cursor = [], None
+        while True:
+            page = (await client.get(api, params={"sort": sort, "limit": 2, **({"cursor": cursor} if cursor else {})})).json()
+            titles += [p["title"] for p in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                return titles
+
+    assert await walk("price_asc") == ["Alpha Mug", "Mike Tee", "Linen Shirt", "Zulu Cap"]
+    assert await walk("price_desc") == ["Zulu Cap", "Linen Shirt", "Mike Tee", "Alpha Mug"]
+    assert await walk("title") == ["Alpha Mug", "Linen Shirt", "Mike Tee", "Zulu Cap"]
+    assert (await client.get(api, params={"sort": "cheapest"})).status_code == 422
+    listing = await browser.get(f"/s/{shop.slug}/products", params={"sort": "price_desc"})
+    assert listing.text.index("Zulu Cap") < listing.text.index("Alpha Mug")
+    assert '<option value="price_desc" selected>' in listing.text
+
+
+async def test_pages_stay_light(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    """Under 60 KB of CSS and JavaScript on any page."""
+    import re as regex
+
+    shop = await open_shop(client)
+    for path in ("/", f"/products/{shop.product['handle']}", "/cart"):
+        html: str = (await browser.get(f"/s/{shop.slug}{path}")).text
+        assets = regex.findall(r'(?:href|src)="(/(?:static|s)/[^"]+\.(?:css|js))"', html)
+        total = 0
+        for asset in assets:
+            total += len((await browser.get(asset)).content)
+        assert assets and total < 60_000, (path, total)

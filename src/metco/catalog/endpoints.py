@@ -1,7 +1,7 @@
 """The JSON API of the catalog: the store's admin side, and the public storefront reads."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import PlainTextResponse
@@ -220,10 +220,13 @@ async def public_store(slug: str, session: SessionDep) -> PublicStore:
 @storefront_router.get("/products", response_model=Page[PublicProduct])
 async def public_products(slug: str, session: SessionDep, q: Search = None,
                           category: Annotated[str | None, Query(max_length=120)] = None, limit: Limit = 20,
-                          cursor: Cursor = None) -> Page[PublicProduct]:
+                          cursor: Cursor = None,
+                          sort: Annotated[Literal["featured", "newest", "price_asc", "price_desc", "title"], Query(
+                              description="featured: by relevance with q, else oldest first")] = "featured",
+                          ) -> Page[PublicProduct]:
     store = await stores_service.get_store_by_slug(session, slug)
     views, next_cursor = await service.active_products(session, store.id, q=q, category_handle=category,
-                                                       limit=limit, cursor=cursor)
+                                                       limit=limit, cursor=cursor, sort=sort)
     return Page(items=await _public(session, views, store.currency), next_cursor=next_cursor)
 
 

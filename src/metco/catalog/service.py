@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, cast, or_, select
+from sqlalchemy import Float, Select, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.catalog import search
@@ -196,14 +196,52 @@ async def list_products(
     return await _views(session, scope.store_id, rows), next_cursor
 
 
+SORTS = ("featured", "newest", "price_asc", "price_desc", "title")
+
+
+async def _sorted_page(session: AsyncSession, stmt: Select[Any], *, sort: str, limit: int,
+                       cursor: str | None) -> tuple[list[Product], str | None]:
+    """A page ordered by price (the cheapest variant) or title, keyset-paged on (value, id)."""
+    if sort == "title":
+        value: Any = func.lower(Product.title)
+    else:
+        value = func.coalesce(select(func.min(ProductVariant.price)).where(ProductVariant.product_id == Product.id)
+                              .correlate(Product).scalar_subquery(), 0)
+    descending = sort == "price_desc"
+    stmt = stmt.add_columns(value)
+    if cursor is not None:
+        last_value, last_id = decode_cursor(cursor, 2)
+        try:
+            after: Any = last_value if sort == "title" else int(last_value)
+            after_id = uuid.UUID(last_id)
+        except ValueError as exc:
+            raise InvalidInput("cursor", "is not a cursor this API gave out") from exc
+        beyond = value < after if descending else value > after
+        stmt = stmt.where(or_(beyond, and_(value == after, Product.id > after_id)))
+    rows = (await session.execute(stmt.order_by(value.desc() if descending else value.asc(), Product.id)
+                                  .limit(limit + 1))).all()
+    products = [row[0] for row in rows[:limit]]
+    if len(rows) <= limit:
+        return products, None
+    return products, encode_cursor([str(rows[limit - 1][1]), rows[limit - 1][0].id])
+
+
 async def _page(session: AsyncSession, store_id: uuid.UUID, stmt: Select[Any], *, q: str | None, limit: int,
-                cursor: str | None) -> tuple[list[Product], str | None]:
-    """A page of `stmt`: by id, or with `q` by search rank (best first), keyset-paged on (rank, id)."""
+                cursor: str | None, sort: str = "featured") -> tuple[list[Product], str | None]:
+    """A page of `stmt`: by id, or with `q` by search rank (best first), keyset-paged on (rank, id); or in the
+    order `sort` asks for (newest, price up or down, title)."""
+    if sort in ("price_asc", "price_desc", "title"):
+        if q:
+            ranked_ids = search.ranked(session, store_id=store_id, q=q)
+            if ranked_ids is None:
+                return [], None
+            stmt = stmt.where(Product.id.in_(select(ranked_ids.subquery().c.product_id)))
+        return await _sorted_page(session, stmt, sort=sort, limit=limit, cursor=cursor)
     ranked = search.ranked(session, store_id=store_id, q=q) if q else None
     if ranked is None:
         if q:  # only punctuation: nothing can match
             return [], None
-        return await paginate(session, stmt, key=Product.id, limit=limit, cursor=cursor)
+        return await paginate(session, stmt, key=Product.id, limit=limit, cursor=cursor, descending=sort == "newest")
     hits = ranked.subquery()
     score = cast(hits.c.score, Float(53))
     stmt = stmt.join(hits, hits.c.product_id == Product.id).add_columns(score)
@@ -322,7 +360,7 @@ async def delete_variant(session: AsyncSession, scope: StoreScope, variant_id: u
 
 async def active_products(
     session: AsyncSession, store_id: uuid.UUID, *, q: str | None, category_handle: str | None, limit: int,
-    cursor: str | None,
+    cursor: str | None, sort: str = "featured",
 ) -> tuple[list[ProductView], str | None]:
     category_id = None
     if category_handle:
@@ -331,7 +369,7 @@ async def active_products(
             return [], None
         category_id = category.id
     stmt = ProductRepository(session, store_id).filtered(status="active", category_id=category_id)
-    rows, next_cursor = await _page(session, store_id, stmt, q=q, limit=limit, cursor=cursor)
+    rows, next_cursor = await _page(session, store_id, stmt, q=q, limit=limit, cursor=cursor, sort=sort)
     return await _views(session, store_id, rows), next_cursor
 
 

@@ -150,6 +150,18 @@ async def _a_location_id(client: httpx.AsyncClient, owner: Account, store_id: st
     return str(response.json()["id"])
 
 
+async def _a_return_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    order = await _an_order(client, owner, store_id)
+    await client.post(f"/stores/{store_id}/orders/{order['id']}/fulfillments", headers=owner.headers,
+                      json={"carrier": "UPS", "status": "delivered"})
+    store = (await client.get(f"/stores/{store_id}", headers=owner.headers)).json()
+    response = await client.post(f"/storefront/{store['slug']}/orders/{order['id']}/returns",
+                                 params={"access_token": order["access_token"]},
+                                 json={"lines": [{"line_id": order["lines"][0]["id"], "quantity": 1}], "reason": "x"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -165,6 +177,7 @@ ID_FACTORIES: dict[str, Factory] = {
     "fulfillment_id": _a_fulfillment_id,
     "payout_id": _a_payout_id,
     "location_id": _a_location_id,
+    "return_id": _a_return_id,
 }
 
 
@@ -228,5 +241,8 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/fulfillments/{fulfillment_id}": {"status": "picked"},
         "/payouts/{payout_id}/mark-failed": {"reason": "not yours"},
         "/locations/{location_id}": {"address": "elsewhere"},
+        "/returns/{return_id}/reject": {"note": "not yours"},
+        "/returns/{return_id}/approve": {},
+        "/returns/{return_id}/receive": {},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

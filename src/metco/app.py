@@ -31,8 +31,11 @@ from metco.payments import endpoints as payments
 from metco.promotions import endpoints as promotions
 from metco.shipping import endpoints as shipping
 from metco.stores import endpoints as stores
+from metco.support import endpoints as support
+from metco.support import websocket as support_socket
+from metco.support.hub import Hub
 from metco.taxes import endpoints as taxes
-from metco.web import account, platform, sandbox_pay, storefront
+from metco.web import account, platform, sandbox_pay, storefront, support_pages
 from metco.web.api import ApiError
 from metco.web.pages import CsrfRefused, error_page
 from metco.worker.runner import in_process_worker
@@ -44,6 +47,7 @@ API_ROUTERS = (
     taxes.router, promotions.router, customers.router, customers.storefront_router, checkout.router,
     orders.router, orders.storefront_router, payments.router, notifications.router, notifications.storefront_router,
     fulfillment.router, fulfillment_documents.router, returns.router, returns.storefront_router, balance.router,
+    support.router, support.storefront_router,
 )
 
 
@@ -55,9 +59,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # `metco serve --no-worker` (run_worker off) leaves the outbox and the jobs to `metco worker` processes.
+        await app.state.hub.start()
         async with in_process_worker(db, settings) as worker:
             app.state.worker = worker
             yield
+        await app.state.hub.stop()
         app.state.worker = None
         await db.dispose()
 
@@ -73,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.worker = None  # the in-process worker while the app runs, if any
+    app.state.hub = Hub(settings.redis_url)  # support's real-time fan-out (through Redis when configured)
     app.state.media = LocalMediaStorage(settings.media_dir, settings.media_url)
     if settings.media_url.startswith("/"):
         Path(settings.media_dir).mkdir(parents=True, exist_ok=True)
@@ -85,10 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     app.include_router(mailbox.router)
+    app.include_router(support_socket.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
     app.include_router(storefront.router)
     app.include_router(account.router)
     app.include_router(platform.router)
+    app.include_router(support_pages.router)
     app.include_router(sandbox_pay.router)
     _add_page_errors(app)
     _add_operational_routes(app, db)

@@ -15,6 +15,7 @@ from metco.payments import models as payments_models
 from metco.promotions import models as promotions_models
 from metco.shipping import models as shipping_models
 from metco.stores import models as stores_models
+from metco.support import models as support_models
 from metco.taxes import models as taxes_models
 from metco.worker import models as worker_models
 
@@ -37,6 +38,7 @@ __all__ = [
     "promotions_models",
     "shipping_models",
     "stores_models",
+    "support_models",
     "taxes_models",
     "worker_models",
 ]

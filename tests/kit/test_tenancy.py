@@ -162,6 +162,14 @@ async def _a_return_id(client: httpx.AsyncClient, owner: Account, store_id: str)
     return str(response.json()["id"])
 
 
+async def _a_conversation_id(client: httpx.AsyncClient, owner: Account, store_id: str) -> str:
+    store = (await client.get(f"/stores/{store_id}", headers=owner.headers)).json()
+    response = await client.post(f"/storefront/{store['slug']}/conversations",
+                                 json={"message": "secret question", "email": "asker@example.com"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 ID_FACTORIES: dict[str, Factory] = {
     "user_id": _a_staff_member,
     "category_id": _a_category,
@@ -178,6 +186,7 @@ ID_FACTORIES: dict[str, Factory] = {
     "payout_id": _a_payout_id,
     "location_id": _a_location_id,
     "return_id": _a_return_id,
+    "conversation_id": _a_conversation_id,
 }
 
 
@@ -244,5 +253,8 @@ def _valid_body(path: str) -> dict[str, object] | None:
         "/returns/{return_id}/reject": {"note": "not yours"},
         "/returns/{return_id}/approve": {},
         "/returns/{return_id}/receive": {},
+        "/conversations/{conversation_id}": {"status": "closed"},
+        "/conversations/{conversation_id}/messages": {"body": "not yours"},
+        "/conversations/{conversation_id}/read": {"message_id": "01a20fb0-0000-7000-8000-000000000000"},
     }
     return next((body for suffix, body in bodies.items() if path.endswith(suffix)), None)

@@ -25,6 +25,7 @@ from metco.orders.models import Order
 from metco.stores.events import StaffInvited
 from metco.stores.models import Store, StoreMember
 from metco.stores.roles import permissions_of
+from metco.support.events import CustomerWrote, StaffReplied
 from metco.worker.registry import handles
 
 
@@ -174,3 +175,49 @@ async def order_shipped(session: AsyncSession, event: OutboxEvent) -> None:
 @handles(FulfillmentDelivered, consumer="notifications.order_delivered")
 async def order_delivered(session: AsyncSession, event: OutboxEvent) -> None:
     await _shipment(session, event, "order_delivered")
+
+
+async def _conversation_context(session: AsyncSession, event: OutboxEvent) -> tuple[Any, Any, Any] | None:
+    from metco.support.models import Conversation, Message
+    from metco.support.service import link_token
+
+    payload = event.payload
+    store = await session.get(Store, uuid.UUID(payload["store_id"]))
+    conversation = await session.get(Conversation, uuid.UUID(payload["conversation_id"]))
+    message = await session.get(Message, uuid.UUID(payload["message_id"]))
+    if store is None or conversation is None or message is None or conversation.store_id != store.id:
+        return None
+    settings = settings_of(session)
+    token = link_token(settings.secret_key.get_secret_value(), conversation.id)
+    context = {"conversation": {"subject": conversation.subject,
+                                "url": f"{settings.base_url}/s/{store.slug}/support/{conversation.id}?key={token}",
+                                "admin_url": f"{settings.base_url}/admin/inbox/{conversation.id}"},
+               "message": {"body": message.body, "author": message.author_name}}
+    return store, conversation, context
+
+
+@handles(StaffReplied, consumer="notifications.support_reply")
+async def support_reply(session: AsyncSession, event: OutboxEvent) -> None:
+    found = await _conversation_context(session, event)
+    if found is None:
+        return
+    store, conversation, context = found
+    customer = (await session.scalars(select(Customer).where(Customer.store_id == store.id,
+                                                             Customer.email == conversation.email))).first()
+    recipient = Recipient(email=conversation.email, name=conversation.name, customer_id=customer.id if customer else None,
+                          user_id=conversation.user_id, wants_email=customer.notify_email if customer else True,
+                          wants_sms=bool(customer and customer.notify_sms), wants_push=bool(customer and customer.notify_push),
+                          phone=customer.phone if customer else None)
+    await notify(session, source=_source(event), event="support_reply", store=store, recipients=[recipient],
+                 context=context)
+
+
+@handles(CustomerWrote, consumer="notifications.new_support_message")
+async def new_support_message(session: AsyncSession, event: OutboxEvent) -> None:
+    found = await _conversation_context(session, event)
+    if found is None:
+        return
+    store, _, context = found
+    staff = await staff_with(session, store.id, EVENTS["new_support_message"].permission or "support")
+    await notify(session, source=_source(event), event="new_support_message", store=store, recipients=staff,
+                 context=context)

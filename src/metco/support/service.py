@@ -80,8 +80,12 @@ async def _throttle(session: AsyncSession, store_id: uuid.UUID, *, user_id: uuid
                     conversation_id: uuid.UUID, author: str) -> None:
     stmt = select(func.count()).select_from(Message).where(Message.store_id == store_id,
                                                            Message.created_at > utcnow() - RATE_WINDOW)
-    stmt = stmt.where(Message.author_user_id == user_id) if user_id else stmt.where(
-        Message.conversation_id == conversation_id, Message.author == author)
+    if author == "customer" and user_id:  # a signed-in customer: across all their conversations
+        stmt = stmt.where(Message.author_user_id == user_id)
+    else:  # a guest, or staff (who answer many conversations at once): per conversation
+        stmt = stmt.where(Message.conversation_id == conversation_id, Message.author == author)
+        if user_id:
+            stmt = stmt.where(Message.author_user_id == user_id)
     if int(await session.scalar(stmt) or 0) >= RATE_LIMIT:
         raise Throttled("You are sending messages too fast; wait a few seconds.", headers={"Retry-After": "10"})
 

@@ -167,7 +167,7 @@ async def test_a_newcomer_signs_up_and_opens_a_store(live_server: str, api: http
 async def test_the_dashboard_is_accessible(live_server: str, api: httpx.AsyncClient, browser: Any) -> None:
     from tests.helpers import PASSWORD
 
-    slug, product = await _shop(api)
+    slug, _ = await _shop(api)
     context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)
     page = await context.new_page()
     await _add(page, live_server, slug, "S")

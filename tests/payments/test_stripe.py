@@ -309,3 +309,16 @@ async def test_simultaneous_refunds_reach_stripe_only_within_the_capture(client:
     assert sorted(a.status_code for a in answers) == [201, 422, 422, 422]
     intent_id = (await _order(client, shop, order["id"]))["payments"][0]["provider_reference"]
     assert [r["amount"] for r in stripe_api.refunds if r["payment_intent"] == intent_id] == [share]
+
+
+async def test_no_request_accepts_a_card_number(client: httpx.AsyncClient) -> None:
+    """The platform never sees a card number: checkout's payment takes a provider and a token, nothing else."""
+    shop = await open_shop(client)
+    cart = await cart_with(client, shop)
+    response = await client.post(f"/storefront/{shop.slug}/carts/{cart['id']}/checkout", json={
+        "email": "x@example.com", "payment": {"provider": "stripe", "token": "pm_card_visa",
+                                              "card_number": "4242424242424242", "cvc": "123"}})
+    problem = assert_problem(response, 422)
+    assert {e["field"] for e in problem["errors"]} >= {"payment.card_number", "payment.cvc"}
+    orders = (await client.get(f"/stores/{shop.id}/orders", headers=shop.owner.headers)).json()
+    assert orders["items"] == []

@@ -66,3 +66,55 @@ async def test_a_cashier_sees_orders_but_not_products_or_actions(client: httpx.A
 async def test_the_dashboard_needs_a_signed_in_merchant(browser: httpx.AsyncClient) -> None:
     response = await browser.get("/admin/")
     assert str(response.url.path) == "/login"
+
+
+async def test_the_owner_builds_a_product_a_discount_and_sets_up_the_store(
+        client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    import io
+
+    from PIL import Image
+
+    shop = await open_shop(client)
+    await _sign_in(browser, shop.owner.email)
+    form = await browser.get("/admin/products/new")
+    token = csrf_of(form.text)
+    bad = await browser.post("/admin/products/new", data={"csrf_token": token, "title": "Mug", "price": "abc"})
+    assert 'aria-describedby="e-price"' in bad.text and 'value="Mug"' in bad.text  # kept what was typed
+    made = await browser.post("/admin/products/new", data={
+        "csrf_token": token, "title": "Camp Mug", "price": "14.00", "status": "active",
+        "option1_name": "Colour", "option1_values": "Red, Blue"})
+    assert "Product created." in made.text and "Red" in made.text and "Blue" in made.text
+    product_path = str(made.url.path)
+    ids = re.findall(r'name="stock_([0-9a-f-]+)"', made.text)
+    assert len(ids) == 2
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 300), (200, 30, 30)).save(picture, "PNG")
+    saved = await browser.post(product_path, data={
+        "csrf_token": token, "title": "Camp Mug", "status": "active", "description": "Enamel.",
+        f"price_{ids[0]}": "15.50", f"stock_{ids[0]}": "7", f"stock_{ids[1]}": "3"},
+        files={"photo": ("mug.png", picture.getvalue(), "image/png")})
+    assert "Saved." in saved.text and 'value="15.50"' in saved.text and 'value="7"' in saved.text
+    assert "<img src=\"/media/" in saved.text
+    storefront = (await client.get(f"/storefront/{shop.slug}/products/camp-mug")).json()
+    assert {v["title"]: v["price"] for v in storefront["variants"]} == {"Red": 1550, "Blue": 1400}
+    discount = await browser.post("/admin/discounts", data={"csrf_token": token, "title": "Spring", "code": "SPRING",
+                                                            "kind": "percentage", "value": "15"})
+    assert "Discount created." in discount.text and "SPRING" in discount.text
+    balance = await browser.get("/admin/balance")
+    assert balance.status_code == 200 and "Pay out to my bank" in balance.text
+    settings = await browser.get("/admin/settings")
+    assert "Payments" in settings.text and "Cards (Stripe)" in settings.text
+    themed = await browser.post("/admin/settings/store", data={"csrf_token": token, "name": "Corner Shop",
+                                                              "brand_color": "#224466", "accent_color": "#aa3300"})
+    assert "Saved." in themed.text
+    theme = await browser.get(f"/s/{shop.slug}/theme.css")
+    assert "--brand:#224466" in theme.text and "--on-accent:#ffffff" in theme.text
+
+
+async def test_a_cashier_cannot_reach_settings_products_or_balance(client: httpx.AsyncClient,
+                                                                  browser: httpx.AsyncClient) -> None:
+    shop = await open_shop(client)
+    cashier = await add_member(client, shop.owner, shop.id, "cashier")
+    await _sign_in(browser, cashier.email)
+    for path in ("/admin/settings", "/admin/products/new", "/admin/balance", "/admin/discounts"):
+        assert (await browser.get(path)).status_code == 403, path

@@ -22,10 +22,35 @@ def _sign(settings: Settings, payload: bytes) -> str:
     return base64.urlsafe_b64encode(hmac.new(key, payload, hashlib.sha256).digest()).decode().rstrip("=")
 
 
+class _Tracked(dict[str, Any]):
+    """The session's data: any change marks the session to be saved."""
+
+    def __init__(self, owner: "WebSession", data: dict[str, Any]) -> None:
+        super().__init__(data)
+        self._owner = owner
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._owner.changed = True
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._owner.changed = True
+
+    def pop(self, key: str, *default: Any) -> Any:  # type: ignore[override]
+        if key in self:
+            self._owner.changed = True
+        return super().pop(key, *default)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        super().update(*args, **kwargs)
+        self._owner.changed = True
+
+
 class WebSession:
     def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
         self.changed = False
+        self.data: dict[str, Any] = _Tracked(self, data)
 
     @classmethod
     def load(cls, request: Request, settings: Settings) -> "WebSession":
@@ -43,7 +68,7 @@ class WebSession:
     def save(self, response: Response, settings: Settings) -> None:
         if not self.changed:
             return
-        body = base64.urlsafe_b64encode(json.dumps(self.data, separators=(",", ":")).encode()).decode().rstrip("=")
+        body = base64.urlsafe_b64encode(json.dumps(dict(self.data), separators=(",", ":")).encode()).decode().rstrip("=")
         response.set_cookie(COOKIE, f"{body}.{_sign(settings, body.encode())}", max_age=MAX_AGE, httponly=True,
                             samesite="lax", secure=settings.base_url.startswith("https://"), path="/")
 

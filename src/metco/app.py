@@ -35,7 +35,7 @@ from metco.support import endpoints as support
 from metco.support import websocket as support_socket
 from metco.support.hub import Hub
 from metco.taxes import endpoints as taxes
-from metco.web import account, dashboard, dashboard_more, platform, sandbox_pay, storefront, support_pages
+from metco.web import account, dashboard, dashboard_more, dashboard_ops, platform, sandbox_pay, storefront, support_pages
 from metco.web.api import ApiError
 from metco.web.pages import CsrfRefused, error_page
 from metco.worker.runner import in_process_worker
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(account.router)
     app.include_router(platform.router)
     app.include_router(support_pages.router)
+    app.include_router(dashboard_ops.router)
     app.include_router(dashboard_more.router)
     app.include_router(dashboard.router)
     app.include_router(sandbox_pay.router)

@@ -118,3 +118,44 @@ async def test_a_cashier_cannot_reach_settings_products_or_balance(client: httpx
     await _sign_in(browser, cashier.email)
     for path in ("/admin/settings", "/admin/products/new", "/admin/balance", "/admin/discounts"):
         assert (await browser.get(path)).status_code == 403, path
+
+
+async def test_inventory_customers_csv_taxes_and_templates(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    shop = await open_shop(client, stock=10)
+    await _order(client, shop)
+    await _sign_in(browser, shop.owner.email)
+    page = await browser.get("/admin/inventory")
+    token = csrf_of(page.text)
+    assert "Linen Shirt" in page.text
+    adjusted = await browser.post(f"/admin/inventory/{shop.variant_id}", data={
+        "csrf_token": token, "delta": "5", "reason": "restock"})
+    assert "Stock adjusted." in adjusted.text and "+5 on hand" in adjusted.text
+    people = await browser.get("/admin/customers")
+    assert "shopper@example.com" in people.text
+    customer_id = re.search(r'href="/admin/customers/([0-9a-f-]+)"', people.text).group(1)  # type: ignore[union-attr]
+    detail = await browser.get(f"/admin/customers/{customer_id}")
+    assert "#1001" in detail.text
+    export = await browser.get("/admin/products/export.csv")
+    assert export.headers["content-type"].startswith("text/csv") and "Linen Shirt" in export.text
+    bad_row = export.text.strip() + "\nbroken-row,,,,,,,,,,,,,,,,,,,\n"
+    imported = await browser.post("/admin/products/csv", data={"csrf_token": token},
+                                  files={"file": ("products.csv", bad_row.encode(), "text/csv")})
+    assert "Import report" in imported.text and "rows with errors" in imported.text
+    taxed = await browser.post("/admin/settings/taxes", data={"csrf_token": token, "name": "IL", "country": "US",
+                                                             "region": "IL", "rate": "6.25"})
+    assert "Tax rate added." in taxed.text and "6.25" in taxed.text
+    listed = await browser.get("/admin/settings/templates")
+    assert "order confirmed" in listed.text
+    url = "/admin/settings/templates/order_confirmed/email"
+    broken = await browser.post(url, data={"csrf_token": token, "subject": "Hi", "body": "{% if %}"})
+    assert 'aria-describedby="e-body"' in broken.text and "{% if %}" in broken.text  # kept, with the error beside it
+    saved = await browser.post(url, data={"csrf_token": token, "subject": "Got it: #{{ order.number }}",
+                                          "body": "<p>Thanks, {{ recipient.name }}!</p>"})
+    assert "Saved." in saved.text and "Your own wording." in saved.text
+    preview = await browser.get(f"{url}/preview")
+    assert "Thanks, Sam Lee!" in preview.text
+    tested = await browser.post(url, data={"csrf_token": token, "action": "test", "to": "me@example.com"})
+    assert "A test was sent to me@example.com." in tested.text
+    rows = (await client.get(f"/stores/{shop.id}/notifications", params={"event": "order_confirmed"},
+                             headers=shop.owner.headers)).json()["items"]
+    assert any(r["recipient"] == "me@example.com" and r["subject"] == "[Test] Got it: #1001" for r in rows)

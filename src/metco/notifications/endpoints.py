@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from metco.customers import service as customers_service
 from metco.customers.models import Customer
@@ -71,6 +72,40 @@ async def put_template(event: str, channel: str, body: TemplateWrite, scope: Man
 async def reset_template(event: str, channel: str, scope: ManageStore, session: SessionDep) -> Response:
     await service.reset_template(session, scope.store_id, event, channel)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+class PreviewRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str | None = Field(None, max_length=300)
+    body: str | None = Field(None, max_length=50_000)
+
+
+class PreviewRead(BaseModel):
+    subject: str | None
+    text: str
+    html: str | None
+
+
+class TestSend(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: EmailStr
+
+
+@router.post("/stores/{store_id}/notification-templates/{event}/{channel}/preview", response_model=PreviewRead)
+async def preview_template(event: str, channel: str, body: PreviewRequest, scope: ManageStore,
+                           session: SessionDep) -> PreviewRead:
+    """The message rendered against a sample of the event's values: with this wording, or the store's."""
+    rendered = await service.preview(session, scope.store_id, event, channel, subject=body.subject, body=body.body)
+    return PreviewRead(subject=rendered.subject, text=rendered.text, html=rendered.html)
+
+
+@router.post("/stores/{store_id}/notification-templates/{event}/email/test", status_code=202,
+             response_model=NotificationRead)
+async def test_send(event: str, body: TestSend, scope: ManageStore, session: SessionDep) -> NotificationRead:
+    """Sends the store's email for this event, filled with sample values, to one address."""
+    return NotificationRead.model_validate(await service.send_test(session, scope.store_id, event, to=str(body.to)))
 
 
 @storefront_router.get("/storefront/{slug}/push/vapid-public-key")

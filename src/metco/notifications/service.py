@@ -121,3 +121,36 @@ async def subscribe_push(session: AsyncSession, *, store_id: uuid.UUID, user_id:
 async def unsubscribe_push(session: AsyncSession, *, store_id: uuid.UUID, user_id: uuid.UUID, endpoint: str) -> None:
     await session.execute(delete(PushSubscription).where(
         PushSubscription.store_id == store_id, PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint))
+
+
+async def preview(session: AsyncSession, store_id: uuid.UUID, event: str, channel: str, *, subject: str | None,
+                  body: str | None) -> rendering.Rendered:
+    """The message as it would go out, rendered against the sample, with the given wording or the store's."""
+    from metco.kit.db import settings_of
+    from metco.notifications.context import store_context
+    from metco.notifications.defaults import Wording
+    from metco.notifications.samples import sample_context
+    from metco.stores.models import Store
+
+    _known(event, channel)
+    current = await get_template(session, store_id, event, channel)
+    wording = Wording(subject if subject is not None else current.subject, body if body is not None else current.body)
+    rendering.check(event, channel, subject=wording.subject, body=wording.body)
+    context = sample_context(event) | {"store": store_context(settings_of(session), await session.get(Store, store_id)),
+                                       "unsubscribe_url": None}
+    return rendering.render(event, channel, context, wording)
+
+
+async def send_test(session: AsyncSession, store_id: uuid.UUID, event: str, *, to: str) -> Notification:
+    """Queues the store's email for `event`, rendered against the sample, to `to` (delivered like any other)."""
+    from metco.kit.outbox import publish
+    from metco.notifications.messages import DeliverNotification
+
+    rendered = await preview(session, store_id, event, "email", subject=None, body=None)
+    row = Notification(store_id=store_id, event=event, channel="email", recipient=to, audience="staff",
+                       subject=f"[Test] {rendered.subject or ''}", body_text=rendered.text, body_html=rendered.html,
+                       data={}, transactional=True, status="queued", source=f"test:{uuid.uuid4()}")
+    session.add(row)
+    await session.flush()
+    await publish(session, DeliverNotification(notification_id=row.id), store_id=store_id)
+    return row

@@ -34,7 +34,7 @@ class Api:
 
     async def call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
                    headers: dict[str, str] | None = None, files: dict[str, Any] | None = None,
-                   ok: tuple[int, ...] = (200, 201, 204)) -> Any:
+                   ok: tuple[int, ...] = (200, 201, 202, 204)) -> Any:
         response = await self._client.request(method, path, json=json, params=params, headers=headers, files=files)
         if response.status_code not in ok:
             try:

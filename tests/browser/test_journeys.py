@@ -164,37 +164,5 @@ async def test_a_newcomer_signs_up_and_opens_a_store(live_server: str, api: http
     await context.close()
 
 
-async def test_the_dashboard_is_accessible(live_server: str, api: httpx.AsyncClient, browser: Any) -> None:
-    from tests.helpers import PASSWORD
-
-    slug, _ = await _shop(api)
-    context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)
-    page = await context.new_page()
-    await _add(page, live_server, slug, "S")
-    await _to_payment(page, live_server, slug)
-    await page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    await page.get_by_label("Expiry").fill("12/34")
-    await page.get_by_label("CVC").fill("123")
-    await page.get_by_role("button", name="Pay").click()
-    await page.get_by_role("button", name="Pay $").click()
-    await page.wait_for_selector("text=Thank you!")
-    context2 = await browser.new_context(viewport=DESKTOP, bypass_csp=True)
-    staff = await context2.new_page()
-    await staff.goto(f"{live_server}/login")
-    email = await _owner_email(api, slug)
-    await staff.get_by_label("Email").fill(email)
-    await staff.get_by_label("Password").fill(PASSWORD)
-    await staff.get_by_role("button", name="Sign in").click()
-    await staff.goto(f"{live_server}/admin/")
-    await staff.wait_for_selector("text=Net sales, last 30 days")
-    await _look(staff, "dashboard-home")
-    await staff.get_by_role("link", name="Orders").first.click()
-    await staff.get_by_role("link", name="#1001").click()
-    await staff.wait_for_selector("h1:has-text('Order #1001')")
-    await _look(staff, "dashboard-order")
-    await context.close()
-    await context2.close()
-
-
 async def _owner_email(api: httpx.AsyncClient, slug: str) -> str:
     return _OWNERS[slug]

@@ -233,3 +233,62 @@ async def save_template(request: Request, event: str, channel: str) -> Response:
         except ApiError as exc:
             _fail(page, exc, form)
     return page.redirect(f"/admin/settings/templates/{event}/{channel}")
+
+
+@router.get("/admin/fulfillments/{fulfillment_id}/{document}", response_class=HTMLResponse)
+async def printable(request: Request, fulfillment_id: uuid.UUID, document: str) -> Response:
+    """The packing slip or picking list, printed from the browser."""
+    page = Page(request)
+    if document not in ("packing-slip", "picking-list"):
+        return error_page(request, 404, "Not found", "No such document.")
+    async with Api(request, page.session.token) as api:
+        ctx = await _guard(page, api, "manage_orders")
+        if not isinstance(ctx, Context):
+            return ctx
+        response = await api._client.get(f"/stores/{ctx.store['id']}/fulfillments/{fulfillment_id}/{document}")
+    if response.status_code != 200:
+        return error_page(request, 404, "Not found", "No such fulfillment in this store.")
+    return HTMLResponse(response.text, headers={"Content-Security-Policy": "default-src 'self'; img-src * data:; "
+                                                                         "style-src 'unsafe-inline'"})
+
+
+@router.get("/admin/discounts/{discount_id}", response_class=HTMLResponse)
+async def edit_discount(request: Request, discount_id: uuid.UUID) -> Response:
+    page = Page(request)
+    async with Api(request, page.session.token) as api:
+        ctx = await _guard(page, api, "manage_discounts")
+        if not isinstance(ctx, Context):
+            return ctx
+        try:
+            found = await api.get(f"/stores/{ctx.store['id']}/discounts/{discount_id}")
+        except ApiError:
+            return error_page(request, 404, "Not found", "No such discount in this store.")
+    errors, values = _kept(page)
+    return ctx.render("admin/discount.html", title=found["title"], d=found, errors=errors, v=values)
+
+
+@router.post("/admin/discounts/{discount_id}")
+async def save_discount(request: Request, discount_id: uuid.UUID) -> Response:
+    page = Page(request)
+    form = await page.form()
+    async with Api(request, page.session.token) as api:
+        ctx = await _guard(page, api, "manage_discounts")
+        if not isinstance(ctx, Context):
+            return ctx
+        base = f"/stores/{ctx.store['id']}/discounts/{discount_id}"
+        try:
+            if form.get("action") == "delete":
+                await api.delete(base)
+                page.session.flash("Discount deleted.", "success")
+                return page.redirect("/admin/discounts")
+            body: dict[str, Any] = {"title": form.get("title") or None}
+            if form.get("value", "").strip():
+                body["value"] = int(form["value"])
+            body["usage_limit"] = int(form["usage_limit"]) if form.get("usage_limit", "").strip() else None
+            await api.patch(base, json=body)
+            page.session.flash("Saved.", "success")
+        except ApiError as exc:
+            _fail(page, exc, form)
+        except ValueError:
+            page.session.data["form_errors"] = {"value": "Enter a whole number"}
+    return page.redirect(f"/admin/discounts/{discount_id}")

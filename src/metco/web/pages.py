@@ -59,7 +59,7 @@ class Page:
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
-                               "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'",
+                               "script-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }

@@ -90,27 +90,19 @@ async def reply(slug: str, conversation_id: uuid.UUID, request: Request) -> Resp
     return page.redirect(f"/s/{slug}/support/{conversation_id}")
 
 
-async def _staff_store(page: Page, api: Api) -> dict[str, Any] | None:
-    stores = (await api.get("/stores"))["items"]
-    for store in stores:
-        try:
-            await api.get(f"/stores/{store['id']}/conversations", params={"limit": 1})
-            return dict(store)
-        except ApiError:
-            continue
-    return None
-
-
 @router.get("/admin/inbox", response_class=HTMLResponse)
 @router.get("/admin/inbox/{conversation_id}", response_class=HTMLResponse)
 async def inbox(request: Request, conversation_id: uuid.UUID | None = None) -> Response:
+    from metco.web.dashboard import Context, _context, _forbidden
+
     page = Page(request)
-    if not page.session.token:
-        return page.redirect("/login")
     async with Api(request, page.session.token) as api:
-        store = await _staff_store(page, api)
-        if store is None:
-            return error_page(request, 403, "Not allowed", "You do not handle support for any store.")
+        ctx = await _context(page, api)
+        if not isinstance(ctx, Context):
+            return ctx
+        if "support" not in ctx.permissions:
+            return _forbidden(request)
+        store = ctx.store
         listed = (await api.get(f"/stores/{store['id']}/conversations", params={"limit": 50}))["items"]
         current = messages = None
         if conversation_id is not None:
@@ -122,8 +114,8 @@ async def inbox(request: Request, conversation_id: uuid.UUID | None = None) -> R
                                    json={"message_id": messages[-1]["id"]})
             except ApiError:
                 return error_page(request, 404, "Not found", "No such conversation in your inbox.")
-    return page.render("admin_inbox.html", store=store, conversations=listed, current=current, messages=messages or [],
-                       socket_key=page.session.token, title="Inbox · Metco")
+    return ctx.render("admin_inbox.html", conversations=listed, current=current, messages=messages or [],
+                      socket_key=page.session.token, title="Inbox · Metco")
 
 
 @router.post("/admin/inbox/{conversation_id}")

@@ -159,3 +159,35 @@ async def test_inventory_customers_csv_taxes_and_templates(client: httpx.AsyncCl
     rows = (await client.get(f"/stores/{shop.id}/notifications", params={"event": "order_confirmed"},
                              headers=shop.owner.headers)).json()["items"]
     assert any(r["recipient"] == "me@example.com" and r["subject"] == "[Test] Got it: #1001" for r in rows)
+
+
+async def test_refund_lines_with_restock_assign_conversations_and_change_roles(
+        client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    from tests.shop import stock_of
+
+    shop = await open_shop(client, price=2500, stock=10)
+    order = await _order(client, shop)
+    manager = await add_member(client, shop.owner, shop.id, "manager")
+    opened = (await client.post(f"/storefront/{shop.slug}/conversations", json={
+        "message": "Hello", "email": "q@example.com"})).json()
+    await _sign_in(browser, shop.owner.email)
+    detail = await browser.get(f"/admin/orders/{order['id']}")
+    token = csrf_of(detail.text)
+    line_id = re.search(r'name="refund_([0-9a-f-]+)"', detail.text).group(1)  # type: ignore[union-attr]
+    before = await stock_of(client, shop)
+    done = await browser.post(f"/admin/orders/{order['id']}/refund", data={
+        "csrf_token": token, f"refund_{line_id}": "1", "restock": "on", "reason": "Returned", "key": "lines-1"})
+    assert "Refund made." in done.text and "restocked" in done.text and "$25.00" in done.text
+    assert (await stock_of(client, shop))["on_hand"] == before["on_hand"] + 1
+    inbox = await browser.get(f"/admin/inbox/{opened['id']}")
+    assigned = await browser.post(f"/admin/inbox/{opened['id']}", data={
+        "csrf_token": csrf_of(inbox.text), "store_id": shop.id, "assignee_id": manager.id, "status": "pending"})
+    assert f'<option value="{manager.id}" selected>' in assigned.text
+    settings = await browser.get("/admin/settings")
+    changed = await browser.post("/admin/settings/role", data={"csrf_token": csrf_of(settings.text),
+                                                              "user_id": manager.id, "role": "cashier"})
+    assert "Saved." in changed.text
+    staff = (await client.get(f"/stores/{shop.id}/staff", headers=shop.owner.headers)).json()
+    assert {s["user_id"]: s["role"] for s in staff}[manager.id] == "cashier"
+    filtered = await browser.get("/admin/products", params={"status": "draft"})
+    assert "Linen Shirt" not in filtered.text

@@ -149,8 +149,10 @@ async def order_action(request: Request, order_id: uuid.UUID, action: str) -> Re
                 from metco.kit.money import parse_amount
 
                 amount = parse_amount(form.get("amount", "0"), ctx.store["currency"]) if form.get("amount") else None
+                lines = [{"line_id": k.removeprefix("refund_"), "quantity": int(v)} for k, v in form.items()
+                         if k.startswith("refund_") and v.strip().isdigit() and int(v) > 0]
                 await api.post(f"{base}/refunds", headers={"Idempotency-Key": form.get("key") or str(uuid.uuid4())},
-                               json={"amount": amount, "reason": form.get("reason") or None,
+                               json={"amount": amount, "lines": lines, "reason": form.get("reason") or None,
                                      "restock": form.get("restock") == "on"})
                 page.session.flash("Refund made.", "success")
             elif action == "cancel":
@@ -175,7 +177,8 @@ async def order_action(request: Request, order_id: uuid.UUID, action: str) -> Re
 
 
 @router.get("/admin/products", response_class=HTMLResponse)
-async def products(request: Request, q: str | None = None, cursor: str | None = None) -> Response:
+async def products(request: Request, q: str | None = None, cursor: str | None = None,
+                   status: str | None = None, category_id: str | None = None) -> Response:
     page = Page(request)
     async with Api(request, page.session.token) as api:
         ctx = await _context(page, api)
@@ -183,10 +186,13 @@ async def products(request: Request, q: str | None = None, cursor: str | None = 
             return ctx
         if "edit_products" not in ctx.permissions:
             return _forbidden(request)
-        params = {k: v for k, v in (("q", q), ("cursor", cursor)) if v}
+        params = {k: v for k, v in (("q", q), ("cursor", cursor), ("status", status), ("category_id", category_id))
+                  if v}
         found = await api.get(f"/stores/{ctx.store['id']}/products", params=params | {"limit": 25})
+        categories = await api.get(f"/stores/{ctx.store['id']}/categories")
     return ctx.render("admin/products.html", title="Products", products=found["items"],
-                      next_cursor=found["next_cursor"], q=q or "")
+                      next_cursor=found["next_cursor"], q=q or "", status_filter=status or "",
+                      category_filter=category_id or "", categories=categories)
 
 
 @router.post("/admin/store")

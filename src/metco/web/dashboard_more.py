@@ -261,6 +261,8 @@ async def save_settings(request: Request, section: str) -> Response:
                                                                  form.get("countries", "").split(",") if c.strip()],
                     "rates": [{"name": form.get("rate_name") or "Standard",
                                "price": parse_amount(form.get("rate_price") or "0", ctx.store["currency"])}]})
+            elif section == "role":
+                await api.patch(f"/stores/{sid}/staff/{form.get('user_id')}", json={"role": form.get("role")})
             elif section == "invite":
                 await api.post(f"/stores/{sid}/invitations", json={"email": form.get("email", ""), "role": form.get("role")})
             page.session.flash("Saved.", "success")

@@ -104,6 +104,11 @@ async def inbox(request: Request, conversation_id: uuid.UUID | None = None) -> R
             return _forbidden(request)
         store = ctx.store
         listed = (await api.get(f"/stores/{store['id']}/conversations", params={"limit": 50}))["items"]
+        try:
+            staff = [m for m in await api.get(f"/stores/{store['id']}/staff") if "support" in m.get("permissions",
+                                                                                                     ["support"])]
+        except ApiError:
+            staff = []
         current = messages = None
         if conversation_id is not None:
             try:
@@ -114,7 +119,7 @@ async def inbox(request: Request, conversation_id: uuid.UUID | None = None) -> R
                                    json={"message_id": messages[-1]["id"]})
             except ApiError:
                 return error_page(request, 404, "Not found", "No such conversation in your inbox.")
-    return ctx.render("admin_inbox.html", conversations=listed, current=current, messages=messages or [],
+    return ctx.render("admin_inbox.html", conversations=listed, current=current, messages=messages or [], staff=staff,
                       socket_key=page.session.token, title="Inbox · Metco")
 
 
@@ -125,8 +130,9 @@ async def staff_reply(conversation_id: uuid.UUID, request: Request) -> Response:
     async with Api(request, page.session.token) as api:
         store_id = form.get("store_id", "")
         try:
-            if form.get("status"):
-                await api.patch(f"/stores/{store_id}/conversations/{conversation_id}", json={"status": form["status"]})
+            if form.get("status") or "assignee_id" in form:
+                await api.patch(f"/stores/{store_id}/conversations/{conversation_id}", json={
+                    "status": form.get("status") or None, "assignee_id": form.get("assignee_id") or None})
             if form.get("body"):
                 await api.post(f"/stores/{store_id}/conversations/{conversation_id}/messages", json={"body": form["body"]})
         except ApiError as exc:

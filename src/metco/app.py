@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
@@ -37,6 +37,7 @@ from metco.support.hub import Hub
 from metco.taxes import endpoints as taxes
 from metco.web import account, dashboard, dashboard_more, dashboard_ops, platform, sandbox_pay, storefront, support_pages
 from metco.web.api import ApiError
+from metco.web.dashboard import Detour
 from metco.web.pages import CsrfRefused, error_page
 from metco.worker.runner import in_process_worker
 
@@ -112,6 +113,10 @@ def _add_page_errors(app: FastAPI) -> None:
     async def csrf_refused(request: Request, exc: CsrfRefused) -> HTMLResponse:
         return error_page(request, 403, "This form has expired",
                           "For your safety we could not accept it. Go back, reload the page and try again.")
+
+    @app.exception_handler(Detour)
+    async def detour(request: Request, exc: Detour) -> Response:
+        return exc.response
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> HTMLResponse:

@@ -2,6 +2,8 @@
 and permission lives in one place. What a role may not do is hidden, and refused with a 403 page."""
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -48,6 +50,28 @@ def _forbidden(request: Request) -> HTMLResponse:
     return error_page(request, 403, "Not allowed", "Your role in this store does not allow this page.")
 
 
+class Detour(Exception):
+    """A dashboard page that answers otherwise: to the sign-in page, or 403 (the app renders `response`)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("detour")
+        self.response = response
+
+
+@asynccontextmanager
+async def admin(request: Request, permission: str | None = None, *, store_id: str | None = None
+                ) -> AsyncIterator[Context]:
+    """A dashboard page's session, API client and store, for a signed-in member holding `permission`."""
+    page = Page(request)
+    async with Api(request, page.session.token) as api:
+        ctx = await _context(page, api, store_id)
+        if not isinstance(ctx, Context):
+            raise Detour(ctx)
+        if permission is not None and permission not in ctx.permissions:
+            raise Detour(_forbidden(request))
+        yield ctx
+
+
 def sales_chart(days: list[dict[str, Any]], currency: str) -> dict[str, Any]:
     """An SVG bar chart of net sales per day, drawn here (no charting framework)."""
     width, height, pad = 720, 180, 24
@@ -64,11 +88,8 @@ def sales_chart(days: list[dict[str, Any]], currency: str) -> dict[str, Any]:
 @router.get("/admin", response_class=HTMLResponse)
 @router.get("/admin/", response_class=HTMLResponse)
 async def home(request: Request, store: str | None = None) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api, store)
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, store_id=store) as ctx:
+        api = ctx.api
         sid = ctx.store["id"]
         figures: dict[str, Any] = {}
         chart = None
@@ -96,13 +117,8 @@ async def home(request: Request, store: str | None = None) -> Response:
 @router.get("/admin/orders", response_class=HTMLResponse)
 async def orders(request: Request, status: str | None = None, q: str | None = None,
                  cursor: str | None = None) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api)
-        if not isinstance(ctx, Context):
-            return ctx
-        if "view_orders" not in ctx.permissions:
-            return _forbidden(request)
+    async with admin(request, "view_orders") as ctx:
+        api = ctx.api
         params = {k: v for k, v in (("status", status), ("q", q), ("cursor", cursor)) if v}
         found = await api.get(f"/stores/{ctx.store['id']}/orders", params=params | {"limit": 25})
     return ctx.render("admin/orders.html", title="Orders", orders=found["items"], next_cursor=found["next_cursor"],
@@ -111,13 +127,8 @@ async def orders(request: Request, status: str | None = None, q: str | None = No
 
 @router.get("/admin/orders/{order_id}", response_class=HTMLResponse)
 async def order(request: Request, order_id: uuid.UUID) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api)
-        if not isinstance(ctx, Context):
-            return ctx
-        if "view_orders" not in ctx.permissions:
-            return _forbidden(request)
+    async with admin(request, "view_orders") as ctx:
+        page, api = ctx.page, ctx.api
         try:
             found = await api.get(f"/stores/{ctx.store['id']}/orders/{order_id}")
         except ApiError:
@@ -128,14 +139,9 @@ async def order(request: Request, order_id: uuid.UUID) -> Response:
 
 @router.post("/admin/orders/{order_id}/{action}")
 async def order_action(request: Request, order_id: uuid.UUID, action: str) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api)
-        if not isinstance(ctx, Context):
-            return ctx
-        if "manage_orders" not in ctx.permissions:
-            return _forbidden(request)
+    async with admin(request, "manage_orders") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         base = f"/stores/{ctx.store['id']}/orders/{order_id}"
         try:
             if action == "fulfil":
@@ -179,13 +185,8 @@ async def order_action(request: Request, order_id: uuid.UUID, action: str) -> Re
 @router.get("/admin/products", response_class=HTMLResponse)
 async def products(request: Request, q: str | None = None, cursor: str | None = None,
                    status: str | None = None, category_id: str | None = None) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api)
-        if not isinstance(ctx, Context):
-            return ctx
-        if "edit_products" not in ctx.permissions:
-            return _forbidden(request)
+    async with admin(request, "edit_products") as ctx:
+        api = ctx.api
         params = {k: v for k, v in (("q", q), ("cursor", cursor), ("status", status), ("category_id", category_id))
                   if v}
         found = await api.get(f"/stores/{ctx.store['id']}/products", params=params | {"limit": 25})

@@ -7,12 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import UploadFile
 
 from metco.kit.money import parse_amount
-from metco.web.api import Api, ApiError
-from metco.web.dashboard import Context, _context, _forbidden
-from metco.web.pages import CsrfRefused, Page, error_page
+from metco.web.api import ApiError
+from metco.web.dashboard import admin
+from metco.web.pages import Page, error_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -31,20 +30,10 @@ def _kept(page: Page) -> tuple[dict[str, str], dict[str, str]]:
     return page.session.data.pop("form_errors", {}), page.session.data.pop("form_values", {})
 
 
-async def _guard(page: Page, api: Api, permission: str) -> Context | Response:
-    ctx = await _context(page, api)
-    if isinstance(ctx, Context) and permission not in ctx.permissions:
-        return _forbidden(page.request)
-    return ctx
-
-
 @router.get("/admin/products/new", response_class=HTMLResponse)
 async def new_product(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
         categories = await api.get(f"/stores/{ctx.store['id']}/categories")
     errors, values = _kept(page)
     return ctx.render("admin/product_new.html", title="New product", categories=categories, errors=errors, v=values)
@@ -52,12 +41,9 @@ async def new_product(request: Request) -> Response:
 
 @router.post("/admin/products/new")
 async def create_product(request: Request) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         try:
             price = parse_amount(form.get("price") or "0", ctx.store["currency"])
         except ValueError:
@@ -85,11 +71,8 @@ async def create_product(request: Request) -> Response:
 
 @router.get("/admin/products/{product_id}", response_class=HTMLResponse)
 async def edit_product(request: Request, product_id: uuid.UUID) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
         try:
             product = await api.get(f"/stores/{ctx.store['id']}/products/{product_id}")
         except ApiError:
@@ -104,15 +87,9 @@ async def edit_product(request: Request, product_id: uuid.UUID) -> Response:
 
 @router.post("/admin/products/{product_id}")
 async def save_product(request: Request, product_id: uuid.UUID) -> Response:
-    page = Page(request)
-    data = await request.form()
-    if not page.session.csrf_ok(str(data.get("csrf_token") or "")):
-        raise CsrfRefused()
-    form = {k: v for k, v in data.items() if isinstance(v, str)}
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
+        form, files = await page.multipart()
         sid = ctx.store["id"]
         try:
             await api.patch(f"/stores/{sid}/products/{product_id}", json={
@@ -123,8 +100,8 @@ async def save_product(request: Request, product_id: uuid.UUID) -> Response:
                                     json={"price": parse_amount(value, ctx.store["currency"])})
                 if key.startswith("stock_") and value.strip().isdigit():
                     await api.put(f"/stores/{sid}/inventory/{key[6:]}", json={"on_hand": int(value)})
-            photo = data.get("photo")
-            if isinstance(photo, UploadFile) and photo.filename:
+            photo = files.get("photo")
+            if photo is not None:
                 await api.post(f"/stores/{sid}/products/{product_id}/images",
                                files={"file": (photo.filename, await photo.read(), photo.content_type or "")})
             page.session.flash("Saved.", "success")
@@ -137,11 +114,8 @@ async def save_product(request: Request, product_id: uuid.UUID) -> Response:
 
 @router.get("/admin/discounts", response_class=HTMLResponse)
 async def discounts(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_discounts")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_discounts") as ctx:
+        page, api = ctx.page, ctx.api
         found = await api.get(f"/stores/{ctx.store['id']}/discounts")
     errors, values = _kept(page)
     items = found["items"] if isinstance(found, dict) else found
@@ -150,12 +124,9 @@ async def discounts(request: Request) -> Response:
 
 @router.post("/admin/discounts")
 async def create_discount(request: Request) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_discounts")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_discounts") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         kind = form.get("kind", "percentage")
         body: dict[str, Any] = {"title": form.get("title", ""), "code": form.get("code") or None, "kind": kind,
                                 "combines": form.get("combines") == "on",
@@ -186,11 +157,8 @@ async def create_discount(request: Request) -> Response:
 
 @router.get("/admin/balance", response_class=HTMLResponse)
 async def balance(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "view_sales")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "view_sales") as ctx:
+        page, api = ctx.page, ctx.api
         sid = ctx.store["id"]
         current = await api.get(f"/stores/{sid}/balance")
         transactions = (await api.get(f"/stores/{sid}/balance/transactions", params={"limit": 50}))["items"]
@@ -202,12 +170,9 @@ async def balance(request: Request) -> Response:
 
 @router.post("/admin/balance/payout")
 async def payout(request: Request) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "withdraw_funds")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "withdraw_funds") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         try:
             amount = parse_amount(form.get("amount") or "0", ctx.store["currency"])
             await api.post(f"/stores/{ctx.store['id']}/payouts", json={"amount": amount},
@@ -223,11 +188,8 @@ async def payout(request: Request) -> Response:
 
 @router.get("/admin/settings", response_class=HTMLResponse)
 async def settings(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
         sid = ctx.store["id"]
         store = await api.get(f"/stores/{sid}")
         providers = await api.get(f"/stores/{sid}/payment-providers")
@@ -240,12 +202,9 @@ async def settings(request: Request) -> Response:
 
 @router.post("/admin/settings/{section}")
 async def save_settings(request: Request, section: str) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         sid = ctx.store["id"]
         try:
             if section == "store":

@@ -7,23 +7,19 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.datastructures import UploadFile
 
-from metco.web.api import Api, ApiError
-from metco.web.dashboard import Context
-from metco.web.dashboard_more import _fail, _guard, _kept
-from metco.web.pages import CsrfRefused, Page, error_page
+from metco.web.api import ApiError
+from metco.web.dashboard import admin
+from metco.web.dashboard_more import _fail, _kept
+from metco.web.pages import error_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/admin/inventory", response_class=HTMLResponse)
 async def inventory(request: Request, cursor: str | None = None) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
         sid = ctx.store["id"]
         levels = await api.get(f"/stores/{sid}/inventory", params={"limit": 50, **({"cursor": cursor} if cursor else {})})
         locations = {loc["id"]: loc["name"] for loc in await api.get(f"/stores/{sid}/locations")}
@@ -40,12 +36,9 @@ async def inventory(request: Request, cursor: str | None = None) -> Response:
 
 @router.post("/admin/inventory/{variant_id}")
 async def adjust(request: Request, variant_id: uuid.UUID) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         try:
             await api.post(f"/stores/{ctx.store['id']}/inventory/{variant_id}/adjustments", json={
                 "delta": int(form.get("delta") or 0), "reason": form.get("reason") or "adjustment",
@@ -60,11 +53,8 @@ async def adjust(request: Request, variant_id: uuid.UUID) -> Response:
 
 @router.get("/admin/customers", response_class=HTMLResponse)
 async def customers(request: Request, q: str | None = None, cursor: str | None = None) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "view_orders")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "view_orders") as ctx:
+        api = ctx.api
         params = {k: v for k, v in (("q", q), ("cursor", cursor)) if v}
         found = await api.get(f"/stores/{ctx.store['id']}/customers", params=params | {"limit": 25})
     return ctx.render("admin/customers.html", title="Customers", customers=found["items"],
@@ -73,11 +63,8 @@ async def customers(request: Request, q: str | None = None, cursor: str | None =
 
 @router.get("/admin/customers/{customer_id}", response_class=HTMLResponse)
 async def customer(request: Request, customer_id: uuid.UUID) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "view_orders")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "view_orders") as ctx:
+        api = ctx.api
         sid = ctx.store["id"]
         try:
             found = await api.get(f"/stores/{sid}/customers/{customer_id}")
@@ -94,27 +81,19 @@ async def customer(request: Request, customer_id: uuid.UUID) -> Response:
 
 @router.get("/admin/products/csv", response_class=HTMLResponse)
 async def csv_page(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        page = ctx.page
     report = page.session.data.pop("import_report", None)
     return ctx.render("admin/csv.html", title="Import and export", report=report)
 
 
 @router.post("/admin/products/csv")
 async def csv_import(request: Request) -> Response:
-    page = Page(request)
-    data = await request.form()
-    if not page.session.csrf_ok(str(data.get("csrf_token") or "")):
-        raise CsrfRefused()
-    upload = data.get("file")
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
-        if not isinstance(upload, UploadFile) or not upload.filename:
+    async with admin(request, "edit_products") as ctx:
+        page, api = ctx.page, ctx.api
+        _, files = await page.multipart()
+        upload = files.get("file")
+        if upload is None:
             page.session.flash("Choose a CSV file.", "error")
             return page.redirect("/admin/products/csv")
         try:
@@ -129,11 +108,8 @@ async def csv_import(request: Request) -> Response:
 
 @router.get("/admin/products/export.csv")
 async def csv_export(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "edit_products")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "edit_products") as ctx:
+        api = ctx.api
         response = await api._client.get(f"/stores/{ctx.store['id']}/products/export")
     return PlainTextResponse(response.text, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": response.headers.get("content-disposition", "attachment")})
@@ -141,11 +117,8 @@ async def csv_export(request: Request) -> Response:
 
 @router.get("/admin/settings/taxes", response_class=HTMLResponse)
 async def taxes(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
         rates = await api.get(f"/stores/{ctx.store['id']}/tax-rates")
     errors, values = _kept(page)
     return ctx.render("admin/taxes.html", title="Taxes", rates=rates, errors=errors, v=values)
@@ -153,12 +126,9 @@ async def taxes(request: Request) -> Response:
 
 @router.post("/admin/settings/taxes")
 async def add_tax(request: Request) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         try:
             await api.post(f"/stores/{ctx.store['id']}/tax-rates", json={
                 "country": form.get("country", "").upper(), "region": form.get("region") or None,
@@ -172,22 +142,16 @@ async def add_tax(request: Request) -> Response:
 
 @router.get("/admin/settings/templates", response_class=HTMLResponse)
 async def templates(request: Request) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        api = ctx.api
         listed = await api.get(f"/stores/{ctx.store['id']}/notification-templates")
     return ctx.render("admin/templates.html", title="Notification templates", templates=listed)
 
 
 @router.get("/admin/settings/templates/{event}/{channel}", response_class=HTMLResponse)
 async def template(request: Request, event: str, channel: str) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
         try:
             found = await api.get(f"/stores/{ctx.store['id']}/notification-templates/{event}/{channel}")
         except ApiError:
@@ -198,11 +162,8 @@ async def template(request: Request, event: str, channel: str) -> Response:
 
 @router.get("/admin/settings/templates/{event}/{channel}/preview", response_class=HTMLResponse)
 async def template_preview(request: Request, event: str, channel: str) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        api = ctx.api
         rendered = await api.post(f"/stores/{ctx.store['id']}/notification-templates/{event}/{channel}/preview",
                                   json={})
     if rendered.get("html"):
@@ -213,12 +174,9 @@ async def template_preview(request: Request, event: str, channel: str) -> Respon
 
 @router.post("/admin/settings/templates/{event}/{channel}")
 async def save_template(request: Request, event: str, channel: str) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_store")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_store") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         base = f"/stores/{ctx.store['id']}/notification-templates/{event}/{channel}"
         try:
             if form.get("action") == "reset":
@@ -238,14 +196,10 @@ async def save_template(request: Request, event: str, channel: str) -> Response:
 @router.get("/admin/fulfillments/{fulfillment_id}/{document}", response_class=HTMLResponse)
 async def printable(request: Request, fulfillment_id: uuid.UUID, document: str) -> Response:
     """The packing slip or picking list, printed from the browser."""
-    page = Page(request)
     if document not in ("packing-slip", "picking-list"):
         return error_page(request, 404, "Not found", "No such document.")
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_orders")
-        if not isinstance(ctx, Context):
-            return ctx
-        response = await api._client.get(f"/stores/{ctx.store['id']}/fulfillments/{fulfillment_id}/{document}")
+    async with admin(request, "manage_orders") as ctx:
+        response = await ctx.api._client.get(f"/stores/{ctx.store['id']}/fulfillments/{fulfillment_id}/{document}")
     if response.status_code != 200:
         return error_page(request, 404, "Not found", "No such fulfillment in this store.")
     return HTMLResponse(response.text, headers={"Content-Security-Policy": "default-src 'self'; img-src * data:; "
@@ -254,11 +208,8 @@ async def printable(request: Request, fulfillment_id: uuid.UUID, document: str) 
 
 @router.get("/admin/discounts/{discount_id}", response_class=HTMLResponse)
 async def edit_discount(request: Request, discount_id: uuid.UUID) -> Response:
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_discounts")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_discounts") as ctx:
+        page, api = ctx.page, ctx.api
         try:
             found = await api.get(f"/stores/{ctx.store['id']}/discounts/{discount_id}")
         except ApiError:
@@ -269,12 +220,9 @@ async def edit_discount(request: Request, discount_id: uuid.UUID) -> Response:
 
 @router.post("/admin/discounts/{discount_id}")
 async def save_discount(request: Request, discount_id: uuid.UUID) -> Response:
-    page = Page(request)
-    form = await page.form()
-    async with Api(request, page.session.token) as api:
-        ctx = await _guard(page, api, "manage_discounts")
-        if not isinstance(ctx, Context):
-            return ctx
+    async with admin(request, "manage_discounts") as ctx:
+        page, api = ctx.page, ctx.api
+        form = await page.form()
         base = f"/stores/{ctx.store['id']}/discounts/{discount_id}"
         try:
             if form.get("action") == "delete":

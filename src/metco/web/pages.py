@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.datastructures import UploadFile
 
 from metco.config import Settings
 from metco.kit.money import format_amount
@@ -41,6 +42,14 @@ class Page:
         if not self.session.csrf_ok(values.get("csrf_token")):
             raise CsrfRefused()
         return values
+
+    async def multipart(self) -> tuple[dict[str, str], dict[str, UploadFile]]:
+        """A posted multipart form (with files), after checking its CSRF token."""
+        data = await self.request.form()
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
+        if not self.session.csrf_ok(values.get("csrf_token")):
+            raise CsrfRefused()
+        return values, {k: v for k, v in data.items() if isinstance(v, UploadFile) and v.filename}
 
     def render(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("flash", self.session.take_flash())

@@ -5,7 +5,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.datastructures import UploadFile
 
 from metco.kit.money import parse_amount
 from metco.web.api import Api, ApiError
@@ -128,12 +127,8 @@ async def setup_store(request: Request) -> Response:
 @router.post("/setup/product")
 async def setup_product(request: Request) -> Response:
     page = Page(request)
-    data = await request.form()
-    if not page.session.csrf_ok(str(data.get("csrf_token") or "")):
-        from metco.web.pages import CsrfRefused
-
-        raise CsrfRefused()
-    store_id = str(data.get("store_id") or "")
+    data, files = await page.multipart()
+    store_id = data.get("store_id", "")
     async with Api(request, page.session.token) as api:
         store = await api.get(f"/stores/{store_id}")
         try:
@@ -149,8 +144,8 @@ async def setup_product(request: Request) -> Response:
             product = await api.post(f"/stores/{store_id}/products", json={
                 "title": str(data.get("title") or ""), "description": str(data.get("description") or "") or None,
                 "status": "active", "variants": [{"price": price}]})
-            photo = data.get("photo")
-            if isinstance(photo, UploadFile) and photo.filename:
+            photo = files.get("photo")
+            if photo is not None:
                 await api.post(f"/stores/{store_id}/products/{product['id']}/images",
                                files={"file": (photo.filename, await photo.read(), photo.content_type or "")})
             await api.put(f"/stores/{store_id}/inventory/{product['variants'][0]['id']}", json={"on_hand": stock})

@@ -93,15 +93,10 @@ async def reply(slug: str, conversation_id: uuid.UUID, request: Request) -> Resp
 @router.get("/admin/inbox", response_class=HTMLResponse)
 @router.get("/admin/inbox/{conversation_id}", response_class=HTMLResponse)
 async def inbox(request: Request, conversation_id: uuid.UUID | None = None) -> Response:
-    from metco.web.dashboard import Context, _context, _forbidden
+    from metco.web.dashboard import admin
 
-    page = Page(request)
-    async with Api(request, page.session.token) as api:
-        ctx = await _context(page, api)
-        if not isinstance(ctx, Context):
-            return ctx
-        if "support" not in ctx.permissions:
-            return _forbidden(request)
+    async with admin(request, "support") as ctx:
+        page, api = ctx.page, ctx.api
         store = ctx.store
         listed = (await api.get(f"/stores/{store['id']}/conversations", params={"limit": 50}))["items"]
         try:

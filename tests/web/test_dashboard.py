@@ -191,3 +191,19 @@ async def test_refund_lines_with_restock_assign_conversations_and_change_roles(
     assert {s["user_id"]: s["role"] for s in staff}[manager.id] == "cashier"
     filtered = await browser.get("/admin/products", params={"status": "draft"})
     assert "Linen Shirt" not in filtered.text
+
+
+async def test_categories_on_edit_and_deleting_a_zone(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    shop = await open_shop(client)
+    category = (await client.post(f"/stores/{shop.id}/categories", headers=shop.owner.headers,
+                                  json={"name": "Shirts"})).json()
+    await _sign_in(browser, shop.owner.email)
+    page = await browser.get(f"/admin/products/{shop.product['id']}")
+    saved = await browser.post(f"/admin/products/{shop.product['id']}", data={
+        "csrf_token": csrf_of(page.text), "title": "Linen Shirt", "status": "active", "category_id": category["id"]})
+    assert f'<option value="{category["id"]}" selected>' in saved.text
+    settings = await browser.get("/admin/settings")
+    zone_id = re.search(r'name="zone_id" value="([^"]+)"', settings.text).group(1)  # type: ignore[union-attr]
+    gone = await browser.post("/admin/settings/zone-delete", data={"csrf_token": csrf_of(settings.text),
+                                                                   "zone_id": zone_id})
+    assert "No zones: customers cannot check out yet." in gone.text

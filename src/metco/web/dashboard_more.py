@@ -77,12 +77,14 @@ async def edit_product(request: Request, product_id: uuid.UUID) -> Response:
             product = await api.get(f"/stores/{ctx.store['id']}/products/{product_id}")
         except ApiError:
             return error_page(request, 404, "Not found", "No such product in this store.")
+        categories = await api.get(f"/stores/{ctx.store['id']}/categories")
         levels = {}
         for variant in product["variants"]:
             rows = (await api.get(f"/stores/{ctx.store['id']}/inventory", params={"variant_id": variant["id"]}))["items"]
             levels[variant["id"]] = sum(r["on_hand"] for r in rows)
     errors, _ = _kept(page)
-    return ctx.render("admin/product_edit.html", title=product["title"], product=product, levels=levels, errors=errors)
+    return ctx.render("admin/product_edit.html", title=product["title"], product=product, levels=levels, errors=errors,
+                      categories=categories)
 
 
 @router.post("/admin/products/{product_id}")
@@ -93,7 +95,8 @@ async def save_product(request: Request, product_id: uuid.UUID) -> Response:
         sid = ctx.store["id"]
         try:
             await api.patch(f"/stores/{sid}/products/{product_id}", json={
-                "title": form.get("title"), "status": form.get("status"), "description": form.get("description")})
+                "title": form.get("title"), "status": form.get("status"), "description": form.get("description"),
+                "category_ids": [form["category_id"]] if form.get("category_id") else []})
             for key, value in form.items():
                 if key.startswith("price_") and value.strip():
                     await api.patch(f"/stores/{sid}/variants/{key[6:]}",
@@ -220,6 +223,8 @@ async def save_settings(request: Request, section: str) -> Response:
                                                                  form.get("countries", "").split(",") if c.strip()],
                     "rates": [{"name": form.get("rate_name") or "Standard",
                                "price": parse_amount(form.get("rate_price") or "0", ctx.store["currency"])}]})
+            elif section == "zone-delete":
+                await api.delete(f"/stores/{sid}/shipping-zones/{form.get('zone_id')}")
             elif section == "role":
                 await api.patch(f"/stores/{sid}/staff/{form.get('user_id')}", json={"role": form.get("role")})
             elif section == "invite":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -163,19 +163,16 @@ async def mark_read(session: AsyncSession, conversation: Conversation, *, reader
 
 async def unread(session: AsyncSession, conversation_ids: list[uuid.UUID], *, reader: str,
                  from_author: str) -> dict[uuid.UUID, int]:
-    """Per conversation: messages from the other side after the reader's mark."""
+    """Per conversation: messages from the other side after the reader's mark (one query for the page)."""
     if not conversation_ids:
         return {}
-    marks = dict((await session.execute(select(ReadMark.conversation_id, ReadMark.last_read_id).where(
-        ReadMark.conversation_id.in_(conversation_ids), ReadMark.reader == reader))).all())
-    counts: dict[uuid.UUID, int] = {}
-    for conversation_id in conversation_ids:
-        stmt = select(func.count()).select_from(Message).where(Message.conversation_id == conversation_id,
-                                                               Message.author == from_author)
-        if conversation_id in marks:
-            stmt = stmt.where(Message.id > marks[conversation_id])
-        counts[conversation_id] = int(await session.scalar(stmt) or 0)
-    return counts
+    stmt = (select(Message.conversation_id, func.count())
+            .outerjoin(ReadMark, and_(ReadMark.conversation_id == Message.conversation_id, ReadMark.reader == reader))
+            .where(Message.conversation_id.in_(conversation_ids), Message.author == from_author,
+                   or_(ReadMark.last_read_id.is_(None), Message.id > ReadMark.last_read_id))
+            .group_by(Message.conversation_id))
+    counts = {conversation_id: int(n) for conversation_id, n in (await session.execute(stmt)).all()}
+    return {conversation_id: counts.get(conversation_id, 0) for conversation_id in conversation_ids}
 
 
 async def messages(session: AsyncSession, conversation: Conversation, *, after: uuid.UUID | None = None,

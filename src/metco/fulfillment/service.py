@@ -249,15 +249,17 @@ async def _follow(session: AsyncSession, order: Order) -> None:
     total = sum(q for q in owed.values() if q > 0)
     order.fulfillment_status = ("fulfilled" if total and fulfilled >= total
                                 else "partially_fulfilled" if fulfilled else "unfulfilled")
-    fulfillments = await FulfillmentRepository(session, order.store_id).of_order(order.id)
+    rows = (await session.execute(
+        select(Fulfillment.status, Fulfillment.delivered_at, FulfillmentLine.order_line_id, FulfillmentLine.quantity)
+        .join(FulfillmentLine, FulfillmentLine.fulfillment_id == Fulfillment.id)
+        .where(Fulfillment.store_id == order.store_id, Fulfillment.order_id == order.id))).all()
     left: dict[uuid.UUID, int] = {}
     arrived: dict[uuid.UUID, int] = {}
-    for f in fulfillments:
-        for line in await _lines_of(session, f):
-            if f.status in states.LEFT or f.status == "returned":
-                left[line.order_line_id] = left.get(line.order_line_id, 0) + line.quantity
-            if f.status == "delivered" or (f.status == "returned" and f.delivered_at is not None):
-                arrived[line.order_line_id] = arrived.get(line.order_line_id, 0) + line.quantity
+    for status, delivered_at, line_id, quantity in rows:
+        if status in states.LEFT or status == "returned":
+            left[line_id] = left.get(line_id, 0) + quantity
+        if status == "delivered" or (status == "returned" and delivered_at is not None):
+            arrived[line_id] = arrived.get(line_id, 0) + quantity
     all_left = total > 0 and all(left.get(i, 0) >= q for i, q in owed.items() if q > 0)
     all_arrived = total > 0 and all(arrived.get(i, 0) >= q for i, q in owed.items() if q > 0)
     if order.status == "confirmed" and all_left:

@@ -83,3 +83,30 @@ async def test_a_shopper_account_with_orders_addresses_and_preferences(client: h
     back = await browser.post(f"/s/{shop.slug}/account/login", data={
         "csrf_token": token, "email": "sam.web@example.com", "password": "long enough pass"})
     assert "Hello, Sam" in back.text
+
+
+async def test_a_shopper_turns_on_browser_notifications(client: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    shop = await open_shop(client)
+    page = await browser.get(f"/s/{shop.slug}/account")
+    made = await browser.post(f"/s/{shop.slug}/account/signup", data={
+        "csrf_token": csrf_of(page.text), "name": "Pia", "email": "pia@example.com", "password": "long enough pass"})
+    token = re.search(r'data-csrf="([^"]+)"', made.text).group(1)  # type: ignore[union-attr]
+    public = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    subscription = {"endpoint": "https://push.example.net/send/abc123", "expirationTime": None,
+                    "keys": {"p256dh": base64.urlsafe_b64encode(public).decode().rstrip("="),
+                             "auth": base64.urlsafe_b64encode(b"0123456789abcdef").decode().rstrip("=")}}
+    refused = await browser.post(f"/s/{shop.slug}/account/push", json=subscription)
+    assert refused.status_code == 403
+    accepted = await browser.post(f"/s/{shop.slug}/account/push", json=subscription, headers={"X-CSRF-Token": token})
+    assert accepted.status_code == 201, accepted.text
+    account = await browser.get(f"/s/{shop.slug}/account")
+    assert re.search(r'name="push" checked', account.text)
+    worker = await browser.get("/sw.js")
+    assert worker.headers["content-type"].startswith("text/javascript") and "showNotification" in worker.text
+    assert 'class="chat-widget"' in account.text

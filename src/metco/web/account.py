@@ -121,3 +121,25 @@ async def remove_address(slug: str, address_id: uuid.UUID, request: Request) -> 
     async with Api(request, page.session.token) as api:
         await api.delete(f"/storefront/{slug}/me/addresses/{address_id}")
     return page.redirect(f"/s/{slug}/account")
+
+
+@router.post("/s/{slug}/account/push")
+async def register_push(slug: str, request: Request) -> Response:
+    """The browser's push subscription (sent by push.js, with the CSRF token in X-CSRF-Token)."""
+    from fastapi.responses import JSONResponse
+
+    from metco.web.pages import CsrfRefused
+
+    page = Page(request)
+    if not page.session.csrf_ok(request.headers.get("x-csrf-token")):
+        raise CsrfRefused()
+    if not page.session.token:
+        return JSONResponse({"detail": "Sign in first."}, status_code=401)
+    async with Api(request, page.session.token) as api:
+        try:
+            await api.post(f"/storefront/{slug}/me/push-subscriptions", json=await request.json())
+            await api.put(f"/storefront/{slug}/me/preferences",
+                          json={**(await api.get(f"/storefront/{slug}/me/preferences")), "push": True})
+        except ApiError as exc:
+            return JSONResponse({"detail": exc.detail, "errors": exc.errors}, status_code=exc.status)
+    return JSONResponse({"subscribed": True}, status_code=201)

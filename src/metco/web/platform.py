@@ -184,3 +184,13 @@ async def setup_payment(request: Request) -> Response:
 @router.get("/robots.txt")
 async def robots(request: Request) -> PlainTextResponse:
     return PlainTextResponse("User-agent: *\nDisallow: /admin/\nDisallow: /setup\nDisallow: /sandbox/\n")
+
+
+@router.get("/sw.js")
+async def service_worker() -> Response:
+    """The storefront's service worker, served from the root so that it may handle every page."""
+    from pathlib import Path
+
+    body = (Path(__file__).parent / "static" / "sw.js").read_text()
+    return Response(body, media_type="text/javascript", headers={"Service-Worker-Allowed": "/",
+                                                                 "Cache-Control": "no-cache"})

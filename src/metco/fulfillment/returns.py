@@ -1,22 +1,35 @@
-"""Returns: a customer asks to send back delivered lines within the store's return window; staff approve
+"""Returns: a customer asks to send back delivered units within the store's return window; staff approve
 (optionally buying a return label) or reject; when the parcel arrives, staff receive it: the units go back
-on hand at a chosen location and the refund goes through the payments module.
+on hand at a chosen location and the refund goes through the payments module (`orders.refunds`).
 
-requested → approved → received, or requested → rejected. Any other move is a 409."""
+requested → approved → received, or requested → rejected. Any other move is a 409.
+
+What may be asked back, per order line: units of fulfillments `delivered` no longer than
+`store.return_window_days` ago, less units already asked back (any return that was not rejected), less
+units refunded (a return received with a refund counts once, not twice). A return does not say which parcel
+its units came from: it is counted against the parcels whose window was open when it was asked, the oldest
+first, so an earlier return never uses up units whose window is still open while older ones sit unused."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from metco.fulfillment.carriers import connections
-from metco.fulfillment.carriers.ports import CarrierError, ParcelLine, ShipmentRequest
+from metco.fulfillment.carriers.ports import (
+    CarrierConfig,
+    CarrierError,
+    CarrierProvider,
+    ParcelLine,
+    ShipmentRequest,
+)
 from metco.fulfillment.models import Fulfillment, FulfillmentLine, ReturnRequest
-from metco.fulfillment.return_events import ReturnDecided, ReturnReceived, ReturnRequested
+from metco.fulfillment.return_events import ReturnApproved, ReturnReceived, ReturnRejected, ReturnRequested
 from metco.fulfillment.service import CarrierFailed, ship_from, ship_to
 from metco.inventory import service as inventory_service
+from metco.inventory.repository import LocationRepository
 from metco.kit.clock import utcnow
 from metco.kit.errors import Conflict, InvalidInput, NotFound
 from metco.kit.outbox import publish
@@ -28,9 +41,16 @@ from metco.orders.models import Order, OrderLine
 from metco.orders.repository import OrderRepository
 from metco.orders.schemas import RefundLine, RefundRequest
 from metco.orders.service import add_event
+from metco.payments import service as payments_service
 from metco.stores.models import Store
 
-MOVES = {"requested": {"approved", "rejected"}, "approved": {"received"}, "received": set(), "rejected": set()}
+MOVES: dict[str, frozenset[str]] = {
+    "requested": frozenset({"approved", "rejected"}),
+    "approved": frozenset({"received"}),
+    "received": frozenset(),
+    "rejected": frozenset(),
+}
+OPEN = ("requested", "approved")
 
 
 class IllegalReturnMove(Conflict):
@@ -58,68 +78,138 @@ class ReturnRepository(StoreRepository[ReturnRequest]):
         stmt = self.select().where(ReturnRequest.order_id == order_id).order_by(ReturnRequest.id)
         return list((await self.session.scalars(stmt)).all())
 
+    async def deliveries(self, order_id: uuid.UUID) -> list[tuple[uuid.UUID, int, datetime]]:
+        """(order line, units, delivered at) of the order's delivered fulfillments, oldest first."""
+        rows = (await self.session.execute(
+            select(FulfillmentLine.order_line_id, FulfillmentLine.quantity, Fulfillment.delivered_at)
+            .join(Fulfillment, Fulfillment.id == FulfillmentLine.fulfillment_id)
+            .where(Fulfillment.store_id == self.store_id, FulfillmentLine.store_id == self.store_id,
+                   Fulfillment.order_id == order_id, Fulfillment.status == "delivered",
+                   Fulfillment.delivered_at.is_not(None))
+            .order_by(Fulfillment.delivered_at, Fulfillment.id))).all()
+        return [(line_id, int(quantity), delivered_at) for line_id, quantity, delivered_at in rows
+                if delivered_at is not None]
 
-@dataclass(frozen=True)
+
+@dataclass
+class Parcel:
+    """Units of one line that arrived in one delivered fulfillment, and how many are not yet asked back."""
+
+    delivered_at: datetime
+    closes: datetime
+    left: int
+
+
+@dataclass
 class Returnable:
+    """One order line: how many units may be asked back now, and when its last window closed."""
+
     line: OrderLine
-    quantity: int
+    delivered: int = 0
+    quantity: int = 0
+    closed_on: date | None = None
+    parcels: list[Parcel] = field(default_factory=list)  # oldest first
+
+    def take(self, quantity: int, asked_at: datetime) -> None:
+        """A return of `quantity` units asked at `asked_at`: they came from parcels whose window was open
+        then, the oldest first (the one that closes first); failing that (the window was shortened since),
+        from any parcel."""
+        for eligible in (lambda p: p.delivered_at <= asked_at <= p.closes, lambda p: True):
+            for parcel in self.parcels:
+                if quantity and eligible(parcel):
+                    used = min(quantity, parcel.left)
+                    parcel.left, quantity = parcel.left - used, quantity - used
+
+
+def _items(row: ReturnRequest) -> list[tuple[uuid.UUID, int]]:
+    return [(uuid.UUID(str(item["line_id"])), int(item["quantity"])) for item in row.lines]
 
 
 def _check(current: str, target: str) -> None:
-    if target not in MOVES[current]:
-        raise IllegalReturnMove(f"A return that is '{current}' cannot become '{target}'.")
+    if target not in MOVES.get(current, frozenset()):
+        raise IllegalReturnMove(f"A return that is '{current}' cannot become '{target}'.", current=current,
+                                target=target)
 
 
-async def returnable(session: AsyncSession, order: Order) -> dict[uuid.UUID, int]:
-    """Per order line: delivered units not yet refunded or asked back."""
-    rows = (await session.execute(
-        select(FulfillmentLine.order_line_id, FulfillmentLine.quantity)
-        .join(Fulfillment, Fulfillment.id == FulfillmentLine.fulfillment_id)
-        .where(Fulfillment.store_id == order.store_id, Fulfillment.order_id == order.id,
-               Fulfillment.status == "delivered"))).all()
-    delivered: dict[uuid.UUID, int] = {}
-    for line_id, quantity in rows:
-        delivered[line_id] = delivered.get(line_id, 0) + quantity
-    lines = {line.id: line for line in await OrderRepository(session, order.store_id).lines(order.id)}
-    asked: dict[uuid.UUID, int] = {}
-    for existing in await ReturnRepository(session, order.store_id).of_order(order.id):
-        if existing.status in ("requested", "approved"):
-            for item in existing.lines:
-                asked[uuid.UUID(item["line_id"])] = asked.get(uuid.UUID(item["line_id"]), 0) + int(item["quantity"])
-    return {line_id: max(0, min(qty, lines[line_id].quantity - lines[line_id].refunded_quantity) - asked.get(line_id, 0))
-            for line_id, qty in delivered.items() if line_id in lines}
+async def returnable(session: AsyncSession, store: Store, order: Order) -> dict[uuid.UUID, Returnable]:
+    """Per line of the order: delivered units, and those that may still be asked back now."""
+    repo = ReturnRepository(session, order.store_id)
+    found = {line.id: Returnable(line) for line in await OrderRepository(session, order.store_id).lines(order.id)}
+    window = timedelta(days=store.return_window_days)
+    for line_id, quantity, delivered_at in await repo.deliveries(order.id):
+        if line_id in found:
+            found[line_id].delivered += quantity
+            found[line_id].parcels.append(Parcel(delivered_at, delivered_at + window, quantity))
+    unrefunded: dict[uuid.UUID, int] = {}  # asked back and not refunded: open, or received without a refund
+    for existing in await repo.of_order(order.id):  # in the order they were asked
+        if existing.status == "rejected":
+            continue
+        refunded = existing.status == "received" and existing.refund_amount is not None
+        for line_id, quantity in _items(existing):
+            if line_id in found:
+                found[line_id].take(quantity, existing.created_at)
+            if not refunded:
+                unrefunded[line_id] = unrefunded.get(line_id, 0) + quantity
+    now = utcnow()
+    for line_id, item in found.items():
+        in_window = sum(p.left for p in item.parcels if p.closes >= now)
+        closed = [p.closes.date() for p in item.parcels if p.left and p.closes < now]
+        item.closed_on = max(closed) if closed else None
+        kept = item.line.quantity - item.line.refunded_quantity - unrefunded.get(line_id, 0)
+        item.quantity = max(0, min(in_window, kept))
+    return found
 
 
 async def request(session: AsyncSession, *, store_id: uuid.UUID, order_id: uuid.UUID,
                   lines: list[tuple[uuid.UUID, int]], reason: str) -> ReturnRequest:
-    order = await OrderRepository(session, store_id).lock(order_id)
+    order = await OrderRepository(session, store_id).lock(order_id)  # two requests at once queue here
     store = await session.get(Store, store_id)
     assert store is not None
-    delivered_at = (await session.scalars(
-        select(Fulfillment.delivered_at).where(Fulfillment.store_id == store_id, Fulfillment.order_id == order.id,
-                                               Fulfillment.status == "delivered")
-        .order_by(Fulfillment.delivered_at.desc()))).first()
-    if delivered_at is None:
-        raise Conflict("Nothing on this order has been delivered yet, so nothing can be returned.")
-    closes = delivered_at + timedelta(days=store.return_window_days)
-    if utcnow() > closes:
-        raise WindowClosed(f"Returns for this order closed on {closes.date().isoformat()}.")
-    left = await returnable(session, order)
+    left = await returnable(session, store, order)
     wanted: dict[uuid.UUID, int] = {}
     for i, (line_id, quantity) in enumerate(lines):
-        if line_id not in left:
-            raise InvalidInput(f"lines.{i}.line_id", "is not a delivered line of this order")
+        item = left.get(line_id)
+        if item is None:
+            raise InvalidInput(f"lines.{i}.line_id", "is not a line of this order")
+        if item.delivered == 0:
+            raise InvalidInput(f"lines.{i}.line_id", "has not been delivered yet; only delivered units can be "
+                                                     "returned")
         wanted[line_id] = wanted.get(line_id, 0) + quantity
-        if wanted[line_id] > left[line_id]:
-            raise InvalidInput(f"lines.{i}.quantity", f"only {left[line_id]} of this line can be returned")
+        if item.quantity == 0 and item.closed_on is not None:
+            raise WindowClosed(f"The return window closed on {item.closed_on.isoformat()} "
+                               f"({store.return_window_days} days after delivery).",
+                               closed_on=item.closed_on.isoformat(), line_id=str(line_id))
+        if wanted[line_id] > item.quantity:
+            raise InvalidInput(f"lines.{i}.quantity", f"only {item.quantity} of this line can be returned",
+                               returnable=item.quantity)
     row = ReturnRepository(session, store_id).add(ReturnRequest(
         order_id=order.id, status="requested", reason=reason,
         lines=[{"line_id": str(k), "quantity": v} for k, v in wanted.items()]))
     await session.flush()
-    await add_event(session, order, "return_requested", f"The customer asked to return {sum(wanted.values())} "
-                    f"item(s): {reason}", data={"return_id": str(row.id)})
-    await publish(session, ReturnRequested(return_id=row.id, order_id=order.id, store_id=store_id), store_id=store_id)
+    units = sum(wanted.values())
+    await add_event(session, order, "return_requested", f"The customer asked to return {units} item(s): {reason}",
+                    data={"return_id": str(row.id)})
+    await publish(session, ReturnRequested(return_id=row.id, order_id=order.id, store_id=store_id,
+                                           number=order.number, email=order.email, quantity=units, reason=reason),
+                  store_id=store_id)
     return row
+
+
+async def _label_seller(session: AsyncSession, store_id: uuid.UUID,
+                        integration: str | None) -> tuple[str, CarrierProvider, CarrierConfig]:
+    """The named integration, or the first connected one that sells labels."""
+    if integration is None:
+        for connection in await connections.list_connections(session, store_id):
+            if connection.enabled and connection.carrier.info.sells_labels:
+                integration = connection.carrier.info.name
+                break
+    if integration is not None:
+        adapter, config = await connections.enabled(session, store_id, integration)
+        if not adapter.info.sells_labels:
+            raise InvalidInput("integration", f"'{integration}' does not sell labels; name one that does")
+        return integration, adapter, config
+    raise InvalidInput("integration", "no connected carrier integration sells labels; connect one, or approve "
+                                      "without a label")
 
 
 async def approve(session: AsyncSession, scope: StoreScope, return_id: uuid.UUID, *, label: bool,
@@ -127,15 +217,13 @@ async def approve(session: AsyncSession, scope: StoreScope, return_id: uuid.UUID
                   note: str | None) -> ReturnRequest:
     row = await ReturnRepository(session, scope.store_id).lock(return_id)
     _check(row.status, "approved")
-    order = await OrderRepository(session, scope.store_id).lock(row.order_id)
+    orders = OrderRepository(session, scope.store_id)
+    order = await orders.lock(row.order_id)
     if label:
-        name = integration or "manual"
-        adapter, config = await connections.enabled(session, scope.store_id, name)
-        if not adapter.info.sells_labels:
-            raise InvalidInput("integration", f"'{name}' does not sell labels; name one that does")
+        name, adapter, config = await _label_seller(session, scope.store_id, integration)
         store = await session.get(Store, scope.store_id)
-        lines = {line.id: line for line in await OrderRepository(session, scope.store_id).lines(order.id)}
-        chosen = [(lines[uuid.UUID(i["line_id"])], int(i["quantity"])) for i in row.lines]
+        lines = {line.id: line for line in await orders.lines(order.id)}
+        chosen = [(lines[line_id], q) for line_id, q in _items(row) if line_id in lines]
         try:  # the parcel travels the other way: from the customer to the store
             shipment = await adapter.create_shipment(config, ShipmentRequest(
                 reference=f"return-{row.id}", order_number=order.number, ship_from=ship_to(order),
@@ -145,16 +233,23 @@ async def approve(session: AsyncSession, scope: StoreScope, return_id: uuid.UUID
                 currency=order.currency))
         except CarrierError as exc:
             raise CarrierFailed(f"{name}: {exc.message}") from exc
-        row.label_url, row.tracking_number = shipment.label_url, shipment.tracking_number
-        row.carrier = shipment.carrier_name or name
+        row.label_url = shipment.label_url
+        row.tracking_number = shipment.tracking_number or tracking_number
+        row.carrier = carrier or shipment.carrier_name or name
     else:
+        if integration is not None:
+            raise InvalidInput("integration", "an integration is only used to buy a label; send label: true")
         row.carrier, row.tracking_number = carrier, tracking_number
     row.status, row.staff_note = "approved", note
-    await add_event(session, order, "return_approved", "Return approved.", data={"return_id": str(row.id)},
-                    actor_id=scope.user_id)
-    await publish(session, ReturnDecided(return_id=row.id, order_id=order.id, store_id=order.store_id,
-                                         status="approved"), store_id=order.store_id)
     await session.flush()
+    how = f" ({row.carrier}{' ' + row.tracking_number if row.tracking_number else ''})" if row.carrier else ""
+    await add_event(session, order, "return_approved", f"Return approved{how}."
+                    f"{' A return label was bought.' if row.label_url else ''}",
+                    data={"return_id": str(row.id)}, actor_id=scope.user_id)
+    await publish(session, ReturnApproved(return_id=row.id, order_id=order.id, store_id=order.store_id,
+                                          number=order.number, email=order.email, label_url=row.label_url,
+                                          carrier=row.carrier, tracking_number=row.tracking_number, note=note),
+                  store_id=order.store_id)
     return row
 
 
@@ -163,40 +258,64 @@ async def reject(session: AsyncSession, scope: StoreScope, return_id: uuid.UUID,
     _check(row.status, "rejected")
     order = await OrderRepository(session, scope.store_id).lock(row.order_id)
     row.status, row.staff_note = "rejected", note
+    await session.flush()
     await add_event(session, order, "return_rejected", f"Return rejected: {note}", data={"return_id": str(row.id)},
                     actor_id=scope.user_id)
-    await publish(session, ReturnDecided(return_id=row.id, order_id=order.id, store_id=order.store_id,
-                                         status="rejected"), store_id=order.store_id)
-    await session.flush()
+    await publish(session, ReturnRejected(return_id=row.id, order_id=order.id, store_id=order.store_id,
+                                          number=order.number, email=order.email, note=note),
+                  store_id=order.store_id)
     return row
 
 
 async def receive(session: AsyncSession, scope: StoreScope, return_id: uuid.UUID, *, location_id: uuid.UUID | None,
                   restock: bool, refund: bool, amount: int | None) -> ReturnRequest:
+    """The parcel is back: restock its units at the chosen location (the store's default without one) and
+    refund them (their share of what was paid, or `amount`) through the order's provider. Either failing
+    (an unknown location; more than remains refundable) changes nothing."""
+    if amount is not None and not refund:
+        raise InvalidInput("amount", "is the refund's amount; send refund: true, or no amount")
+    if location_id is not None and not restock:
+        raise InvalidInput("location_id", "is where the units are restocked; send restock: true, or no location")
     row = await ReturnRepository(session, scope.store_id).lock(return_id)
     _check(row.status, "received")
-    order = await OrderRepository(session, scope.store_id).lock(row.order_id)
-    items = [(uuid.UUID(i["line_id"]), int(i["quantity"])) for i in row.lines]
+    orders = OrderRepository(session, scope.store_id)
+    order = await orders.lock(row.order_id)
+    items = _items(row)
     if restock:
-        lines = {line.id: line for line in await OrderRepository(session, scope.store_id).lines(order.id)}
-        back = [(lines[line_id].variant_id, q) for line_id, q in items if lines[line_id].variant_id is not None]
+        locations = LocationRepository(session, scope.store_id)
+        location = await (locations.get(location_id) if location_id is not None else locations.default())
+        if location is None:
+            raise InvalidInput("location_id", "is not a location of this store" if location_id is not None
+                               else "this store has no location to restock at; name one")
+        lines = {line.id: line for line in await orders.lines(order.id)}
+        back: list[tuple[uuid.UUID, int]] = []
+        for line_id, quantity in items:
+            variant_id = lines[line_id].variant_id if line_id in lines else None
+            if variant_id is not None:  # a deleted variant has nothing to go back to
+                back.append((variant_id, quantity))
         if back:
-            await inventory_service.restock(session, store_id=scope.store_id, lines=back,  # type: ignore[arg-type]
-                                            reason="return", reference=f"return:{row.id}", location_id=location_id)
-        row.location_id = location_id
+            await inventory_service.restock(session, store_id=scope.store_id, lines=back, reason="return",
+                                            reference=f"return:{row.id}", location_id=location.id)
+        row.location_id = location.id
     if refund:
-        view = await refunds.refund(session, scope, order.id, request=RefundRequest(
+        earlier = {r.id for r in await payments_service.refunds_of(session, store_id=order.store_id,
+                                                                    order_id=order.id)}
+        after = await refunds.refund(session, scope, order.id, request=RefundRequest(
             amount=amount, lines=[RefundLine(line_id=k, quantity=v) for k, v in items], restock=False,
             reason=f"Return: {row.reason}"[:500]))
-        made = view.refunds[-1]
+        (made,) = [r for r in after.refunds if r.id not in earlier]
         row.refund_id, row.refund_amount = made.id, made.amount
     row.status, row.received_at = "received", utcnow()
-    await add_event(session, order, "return_received", "Returned items received"
-                    f"{', restocked' if restock else ''}{', refunded' if refund else ''}.",
-                    data={"return_id": str(row.id)}, actor_id=scope.user_id)
-    await publish(session, ReturnReceived(return_id=row.id, order_id=order.id, store_id=order.store_id,
-                                          refund_amount=row.refund_amount), store_id=order.store_id)
     await session.flush()
+    done = "".join([", restocked" if restock else "", f", refunded {row.refund_amount}" if refund else ""])
+    await add_event(session, order, "return_received", f"Returned items received{done}.",
+                    data={"return_id": str(row.id), "refund_id": str(row.refund_id) if row.refund_id else None,
+                          "location_id": str(row.location_id) if row.location_id else None},
+                    actor_id=scope.user_id)
+    await publish(session, ReturnReceived(return_id=row.id, order_id=order.id, store_id=order.store_id,
+                                          number=order.number, email=order.email, restocked=restock,
+                                          refund_id=row.refund_id, refund_amount=row.refund_amount,
+                                          currency=order.currency), store_id=order.store_id)
     return row
 
 
@@ -206,4 +325,3 @@ async def list_returns(session: AsyncSession, store_id: uuid.UUID, *, status: st
     if status:
         stmt = stmt.where(ReturnRequest.status == status)
     return await paginate(session, stmt, key=ReturnRequest.id, limit=limit, cursor=cursor, descending=True)
-

@@ -3,7 +3,7 @@ then receive the parcel, restocking and refunding."""
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,8 @@ ManageOrders = Annotated[StoreScope, Depends(require("manage_orders"))]
 
 
 class ReturnLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     line_id: uuid.UUID
     quantity: int = Field(ge=1, le=100_000)
 
@@ -38,7 +40,8 @@ class ReturnApprove(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: bool = Field(False, description="Buy a return label through a carrier integration.")
-    integration: str | None = Field(None, max_length=30)
+    integration: str | None = Field(None, max_length=30, description="The carrier integration that sells the "
+                                    "label (easypost, shiprocket); the first connected one without it.")
     carrier: str | None = Field(None, max_length=50)
     tracking_number: str | None = Field(None, max_length=100)
     note: str | None = Field(None, max_length=2000)
@@ -59,14 +62,19 @@ class ReturnReceive(BaseModel):
     amount: int | None = Field(None, ge=1, description="Refund this much instead of the lines' share.")
 
 
+class ReturnLineRead(BaseModel):
+    line_id: uuid.UUID
+    quantity: int
+
+
 class ReturnRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
     order_id: uuid.UUID
-    status: str
+    status: Literal["requested", "approved", "rejected", "received"]
     reason: str
-    lines: list[dict[str, Any]]
+    lines: list[ReturnLineRead]
     staff_note: str | None
     label_url: str | None
     carrier: str | None
@@ -76,6 +84,7 @@ class ReturnRead(BaseModel):
     refund_amount: int | None
     received_at: datetime | None
     created_at: datetime
+    updated_at: datetime
 
 
 async def _shoppers_order(session: SessionDep, slug: str, order_id: uuid.UUID, caller: OptionalCaller,
